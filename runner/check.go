@@ -1,0 +1,121 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"time"
+)
+
+// Status is the verdict on one check or on a whole attempt.
+type Status string
+
+// The statuses a check or report can have. They are part of the stable JSON
+// contract (grader.results/v1): never rename one.
+const (
+	// Pass: the check found what it asked for.
+	Pass Status = "pass"
+	// Fail: the learner's work does not do what the check asks; the message says why.
+	Fail Status = "fail"
+	// Error: the check could not judge (Docker down, an image missing, a bug in a
+	// kind of check). The attempt is not gradable and the learner is not to blame.
+	Error Status = "error"
+	// Skip: the check did not run because a check it depends on did not pass.
+	Skip Status = "skip"
+)
+
+// Outcome is what a [Checker] found. Message is written for the learner: it says
+// what is wrong and, where it can, what to do next. Expected and Actual, when set,
+// are shown side by side.
+type Outcome struct {
+	Status   Status
+	Message  string
+	Expected string
+	Actual   string
+}
+
+// Passed returns a passing outcome with an optional message.
+func Passed(msg string) Outcome { return Outcome{Status: Pass, Message: msg} }
+
+// Failed returns a failing outcome whose message is built like fmt.Sprintf.
+func Failed(format string, args ...any) Outcome {
+	return Outcome{Status: Fail, Message: fmt.Sprintf(format, args...)}
+}
+
+// Errored returns an outcome for a check that could not judge the attempt.
+// Use it only when the learner is not at fault: it makes the attempt ungradable.
+func Errored(err error) Outcome { return Outcome{Status: Error, Message: err.Error()} }
+
+// Attempt is the learner's work being graded.
+type Attempt struct {
+	// Dir is the folder that holds the learner's files: a workspace made by
+	// `grader start`, or a submission checked out for CI.
+	Dir string
+	// Strict is set when grading for a record (CI) rather than for practice. Hidden
+	// checks run only then.
+	Strict bool
+	// Memo is shared by the attempt's checks; [Run] sets it when nil.
+	Memo *Memo
+}
+
+// Checker judges one check against an attempt. It must return when ctx is done;
+// the runner stops waiting for it at the check's deadline either way.
+type Checker interface {
+	Check(ctx context.Context, a Attempt) Outcome
+}
+
+// CheckerFunc adapts a function to [Checker].
+type CheckerFunc func(ctx context.Context, a Attempt) Outcome
+
+// Check calls f.
+func (f CheckerFunc) Check(ctx context.Context, a Attempt) Outcome { return f(ctx, a) }
+
+// Params is what a [Kind] gets to build a [Checker] from an exercise spec.
+type Params struct {
+	// Decode fills v (a pointer to the kind's parameter struct, with yaml tags)
+	// from the check's `with:` block. Unknown fields are errors.
+	Decode func(v any) error
+	// Files is the exercise's own folder, for kinds that read reference files.
+	Files fs.FS
+}
+
+// Kind is one kind of check (git.branch, sql.result, ...). A kind compiles its
+// parameters once, when the catalog is loaded, so a malformed spec is reported
+// by `grader validate` with its file and line rather than when a learner runs it.
+type Kind interface {
+	Compile(p Params) (Checker, error)
+}
+
+// KindFunc adapts a function to [Kind].
+type KindFunc func(p Params) (Checker, error)
+
+// Compile calls f.
+func (f KindFunc) Compile(p Params) (Checker, error) { return f(p) }
+
+// Kinds maps a kind's name, as written in an exercise spec, to the kind.
+type Kinds map[string]Kind
+
+// ParamError is a problem with one parameter of a check. Kinds return it from
+// Compile so the spec loader can point at the parameter's own line.
+type ParamError struct {
+	Field string // the parameter's name as written in the spec
+	Msg   string
+}
+
+func (e *ParamError) Error() string { return e.Field + ": " + e.Msg }
+
+// Check is one compiled check of an exercise.
+type Check struct {
+	ID        string
+	Name      string
+	Kind      string
+	DependsOn []string
+	// Hints are revealed one at a time, in order, by `grader hint`.
+	Hints   []string
+	Points  int
+	Timeout time.Duration
+	// Hidden checks run only when the attempt is strict, and their expected and
+	// actual values are never shown.
+	Hidden  bool
+	Checker Checker
+}
