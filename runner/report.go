@@ -39,6 +39,9 @@ type Report struct {
 	MaxScore   int           `json:"max_score"`
 	DurationMS int64         `json:"duration_ms"`
 	Checks     []CheckResult `json:"checks"`
+	// Error says why grading could not happen at all (a submission that could
+	// not be fetched), when no check could run to say it.
+	Error string `json:"error,omitempty"`
 	// Interrupted is set when grading was cancelled (Ctrl-C, SIGTERM).
 	Interrupted bool `json:"interrupted,omitempty"`
 }

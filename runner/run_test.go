@@ -1,0 +1,204 @@
+package runner
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func outcome(o Outcome) Checker {
+	return CheckerFunc(func(context.Context, Attempt) Outcome { return o })
+}
+
+// blockUntilDone is a checker that honours its context, as kinds must.
+var blockUntilDone = CheckerFunc(func(ctx context.Context, _ Attempt) Outcome {
+	<-ctx.Done()
+	return Failed("gave up: %v", ctx.Err())
+})
+
+// ignoresContext is a badly behaved checker: the runner must not wait for it.
+var ignoresContext = CheckerFunc(func(context.Context, Attempt) Outcome {
+	time.Sleep(time.Hour)
+	return Passed("")
+})
+
+func TestRunStatusesAndScore(t *testing.T) {
+	tests := []struct {
+		name      string
+		checks    []Check
+		want      []Status
+		status    Status
+		gradable  bool
+		score     int
+		max       int
+		msgSubstr map[string]string
+	}{
+		{
+			name: "all pass",
+			checks: []Check{
+				{ID: "a", Points: 2, Checker: outcome(Passed(""))},
+				{ID: "b", Points: 3, DependsOn: []string{"a"}, Checker: outcome(Passed(""))},
+			},
+			want: []Status{Pass, Pass}, status: Pass, gradable: true, score: 5, max: 5,
+		},
+		{
+			name: "a failed dependency skips its dependents, with the reason",
+			checks: []Check{
+				{ID: "a", Points: 1, Checker: outcome(Failed("no branch"))},
+				{ID: "b", Points: 1, DependsOn: []string{"a"}, Checker: outcome(Passed(""))},
+				{ID: "c", Points: 1, Checker: outcome(Passed(""))},
+			},
+			want: []Status{Fail, Skip, Pass}, status: Fail, gradable: true, score: 1, max: 3,
+			msgSubstr: map[string]string{"b": `"a" did not pass`},
+		},
+		{
+			name: "a skip propagates to checks that depend on the skipped one",
+			checks: []Check{
+				{ID: "a", Checker: outcome(Failed("x"))},
+				{ID: "b", DependsOn: []string{"a"}, Checker: outcome(Passed(""))},
+				{ID: "c", DependsOn: []string{"b"}, Checker: outcome(Passed(""))},
+			},
+			want: []Status{Fail, Skip, Skip}, status: Fail, gradable: true,
+		},
+		{
+			name: "an error makes the report ungradable even beside failures",
+			checks: []Check{
+				{ID: "a", Points: 1, Checker: outcome(Failed("x"))},
+				{ID: "b", Points: 1, Checker: outcome(Outcome{Status: Error, Message: "docker is down"})},
+			},
+			want: []Status{Fail, Error}, status: Error, gradable: false, max: 2,
+		},
+		{
+			name: "a panicking kind is an error, not a crash",
+			checks: []Check{
+				{ID: "a", Kind: "git.oops", Checker: CheckerFunc(func(context.Context, Attempt) Outcome { panic("boom") })},
+			},
+			want: []Status{Error}, status: Error, gradable: false,
+			msgSubstr: map[string]string{"a": "internal error in check kind git.oops: boom"},
+		},
+		{
+			name: "a kind that returns no status is an error",
+			checks: []Check{
+				{ID: "a", Checker: outcome(Outcome{})},
+			},
+			want: []Status{Error}, status: Error, gradable: false,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := Run(t.Context(), &Exercise{ID: "x", Checks: tt.checks}, Attempt{}, Options{})
+			if len(rep.Checks) != len(tt.want) {
+				t.Fatalf("got %d results, want %d", len(rep.Checks), len(tt.want))
+			}
+			for i, w := range tt.want {
+				if rep.Checks[i].Status != w {
+					t.Errorf("check %s: status %s, want %s (%s)", rep.Checks[i].ID, rep.Checks[i].Status, w, rep.Checks[i].Message)
+				}
+			}
+			if rep.Status != tt.status || rep.Gradable != tt.gradable || rep.Score != tt.score || rep.MaxScore != tt.max {
+				t.Errorf("report: status %s gradable %v score %d/%d; want %s %v %d/%d",
+					rep.Status, rep.Gradable, rep.Score, rep.MaxScore, tt.status, tt.gradable, tt.score, tt.max)
+			}
+			for _, r := range rep.Checks {
+				if sub, ok := tt.msgSubstr[r.ID]; ok && !strings.Contains(r.Message, sub) {
+					t.Errorf("check %s message %q does not mention %q", r.ID, r.Message, sub)
+				}
+			}
+		})
+	}
+}
+
+func TestRunTimeoutIsTheLearnersFailure(t *testing.T) {
+	for name, c := range map[string]Checker{"honours context": blockUntilDone, "ignores context": ignoresContext} {
+		t.Run(name, func(t *testing.T) {
+			ex := &Exercise{Checks: []Check{
+				{ID: "slow", Timeout: 20 * time.Millisecond, Checker: c},
+				{ID: "after", Checker: outcome(Passed(""))},
+			}}
+			start := time.Now()
+			rep := Run(t.Context(), ex, Attempt{}, Options{})
+			if el := time.Since(start); el > 5*time.Second {
+				t.Fatalf("runner waited %s for a check with a 20ms deadline", el)
+			}
+			got := rep.Checks[0]
+			if got.Status != Fail || !strings.Contains(got.Message, "timed out after 20ms") {
+				t.Fatalf("slow check: %s %q; want fail saying it timed out", got.Status, got.Message)
+			}
+			if rep.Checks[1].Status != Pass || !rep.Gradable {
+				t.Fatalf("a timeout must not stop later checks or make the report ungradable: %+v", rep)
+			}
+		})
+	}
+}
+
+func TestRunCancellationIsAnInterruption(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	ex := &Exercise{Checks: []Check{
+		{ID: "first", Checker: CheckerFunc(func(ctx context.Context, _ Attempt) Outcome {
+			cancel()
+			<-ctx.Done()
+			return Failed("learner blamed for a cancel")
+		})},
+		{ID: "second", Checker: outcome(Passed(""))},
+	}}
+	rep := Run(ctx, ex, Attempt{}, Options{})
+	if !rep.Interrupted || rep.Status != Error || rep.Gradable {
+		t.Fatalf("cancelled run: interrupted=%v status=%s gradable=%v; want true error false", rep.Interrupted, rep.Status, rep.Gradable)
+	}
+	for _, c := range rep.Checks {
+		if c.Status != Error {
+			t.Errorf("check %s after cancel: %s %q, want error", c.ID, c.Status, c.Message)
+		}
+	}
+}
+
+func TestRunHiddenChecks(t *testing.T) {
+	ex := &Exercise{Checks: []Check{
+		{ID: "open", Checker: outcome(Passed(""))},
+		{ID: "secret", Hidden: true, Checker: outcome(Outcome{Status: Fail, Message: "wrong", Expected: "42", Actual: "41"})},
+	}}
+	practice := Run(t.Context(), ex, Attempt{}, Options{})
+	if len(practice.Checks) != 1 || practice.Status != Pass {
+		t.Fatalf("practice run must not run hidden checks: %+v", practice.Checks)
+	}
+	strict := Run(t.Context(), ex, Attempt{Strict: true}, Options{})
+	if len(strict.Checks) != 2 || strict.Status != Fail {
+		t.Fatalf("strict run must run hidden checks: %+v", strict.Checks)
+	}
+	if h := strict.Checks[1]; h.Expected != "" || h.Actual != "" || !h.Hidden {
+		t.Fatalf("hidden check leaked its expected/actual values: %+v", h)
+	}
+}
+
+func TestRunHints(t *testing.T) {
+	ex := &Exercise{Checks: []Check{
+		{ID: "a", Hints: []string{"first", "second"}, Checker: outcome(Failed("x"))},
+		{ID: "b", Hints: []string{"unused"}, Checker: outcome(Passed(""))},
+	}}
+	rep := Run(t.Context(), ex, Attempt{}, Options{})
+	if rep.Checks[0].Hint != "first" || rep.Checks[1].Hint != "" {
+		t.Fatalf("default hints: failing check %q, passing check %q", rep.Checks[0].Hint, rep.Checks[1].Hint)
+	}
+	rep = Run(t.Context(), ex, Attempt{}, Options{HintFor: func(c *Check) string { return c.Hints[1] }})
+	if rep.Checks[0].Hint != "second" {
+		t.Fatalf("HintFor ignored: %q", rep.Checks[0].Hint)
+	}
+}
+
+func TestMemoSharesAcrossChecks(t *testing.T) {
+	opens := 0
+	open := CheckerFunc(func(_ context.Context, a Attempt) Outcome {
+		_, _ = a.Memo.Do("repo", func() (any, error) { opens++; return 1, nil })
+		return Passed("")
+	})
+	ex := &Exercise{Checks: []Check{{ID: "a", Checker: open}, {ID: "b", Checker: open}, {ID: "c", Checker: open}}}
+	Run(t.Context(), ex, Attempt{}, Options{})
+	if opens != 1 {
+		t.Fatalf("three checks of one attempt opened the repository %d times, want 1", opens)
+	}
+	Run(t.Context(), ex, Attempt{}, Options{})
+	if opens != 2 {
+		t.Fatalf("a second attempt must not reuse the first one's memo (opens=%d)", opens)
+	}
+}
