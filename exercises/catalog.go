@@ -1,0 +1,135 @@
+package exercises
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/backendroadmap/grader/runner"
+)
+
+// Catalog is a set of exercises in a folder tree. It indexes folders when made
+// and parses a spec only when its exercise is asked for, so `grader check` reads
+// one spec, not the whole catalog.
+type Catalog struct {
+	// Name says where the catalog came from, for messages and reports:
+	// "embedded", a folder, or a git URL with the commit it was pinned to.
+	Name  string
+	fsys  fs.FS
+	dirs  map[string]string // id → folder
+	kinds runner.Kinds
+}
+
+// NewCatalog indexes the exercises in fsys. kinds are the check kinds specs may
+// use. Two folders with the same name are an error, since the name is the id.
+func NewCatalog(fsys fs.FS, name string, kinds runner.Kinds) (*Catalog, error) {
+	c := &Catalog{Name: name, fsys: fsys, dirs: map[string]string{}, kinds: kinds}
+	var problems []Problem
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != "." && strings.HasPrefix(d.Name(), ".") {
+			return fs.SkipDir
+		}
+		if d.IsDir() || d.Name() != SpecFile {
+			return nil
+		}
+		dir := path.Dir(p)
+		id := path.Base(dir)
+		if dir == "." {
+			// A catalog that is a single exercise's folder: fs.FS does not know
+			// the folder's name, so the spec's own id names it.
+			id = rootID(fsys)
+		}
+		if prev, dup := c.dirs[id]; dup {
+			problems = append(problems, Problem{File: p, Msg: fmt.Sprintf("exercise folder name %q is also used by %s; folder names are ids and must be unique", id, prev)})
+			return nil
+		}
+		c.dirs[id] = dir
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading catalog %s: %w", name, err)
+	}
+	if len(problems) > 0 {
+		return nil, &SpecError{Problems: problems}
+	}
+	if len(c.dirs) == 0 {
+		return nil, fmt.Errorf("catalog %s holds no exercises: each exercise is a folder with an %s", name, SpecFile)
+	}
+	return c, nil
+}
+
+// IDs returns every exercise id, sorted.
+func (c *Catalog) IDs() []string {
+	ids := make([]string, 0, len(c.dirs))
+	for id := range c.dirs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Exercise loads and validates one exercise. An unknown id is an
+// [*UnknownError] with the nearest ids; a broken spec is a [*SpecError].
+func (c *Catalog) Exercise(id string) (*Exercise, error) {
+	dir, ok := c.dirs[id]
+	if !ok {
+		return nil, &UnknownError{ID: id, Catalog: c.Name, Near: Nearest(id, c.IDs(), 3)}
+	}
+	file := path.Join(dir, SpecFile)
+	data, err := fs.ReadFile(c.fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	sub, err := fs.Sub(c.fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	folder := id
+	if dir == "." {
+		folder = ""
+	}
+	return parse(data, file, sub, folder, c.kinds)
+}
+
+// All loads every exercise, in id order. Problems from every broken spec are
+// reported together in one [*SpecError].
+func (c *Catalog) All() ([]*Exercise, error) {
+	var all []*Exercise
+	var problems []Problem
+	for _, id := range c.IDs() {
+		ex, err := c.Exercise(id)
+		if se, ok := err.(*SpecError); ok {
+			problems = append(problems, se.Problems...)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ex)
+	}
+	if len(problems) > 0 {
+		return all, &SpecError{Problems: problems}
+	}
+	return all, nil
+}
+
+// rootID reads just the id of a spec at the root of fsys.
+func rootID(fsys fs.FS) string {
+	var head struct {
+		ID string `yaml:"id"`
+	}
+	if data, err := fs.ReadFile(fsys, SpecFile); err == nil {
+		_ = yaml.Unmarshal(data, &head) // a broken spec is reported in full when loaded
+	}
+	if head.ID == "" {
+		return "."
+	}
+	return head.ID
+}
