@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,8 +129,10 @@ func parse(data []byte, file string, dir fs.FS, folder string, kinds runner.Kind
 		p.yamlError(err)
 		// Unknown fields and type mismatches still leave the rest decoded:
 		// validate it too, so the author sees every problem in one run.
+		// A mapping with a key given twice is left wholly undecoded, though:
+		// validating it would call every one of its fields missing.
 		var te *yaml.TypeError
-		if !errors.As(err, &te) {
+		if !errors.As(err, &te) || slices.ContainsFunc(te.Errors, isDuplicateKey) {
 			return nil, p.err()
 		}
 	}
@@ -155,7 +159,14 @@ func (p *parser) err() error {
 
 // add records a problem at the line of the field path (dotted, with [i] for
 // sequence items); a missing field points at its nearest present parent.
+// A field the YAML library already rejected (a wrong type) is not reported
+// again as missing.
 func (p *parser) add(field, format string, args ...any) {
+	for _, q := range p.problems {
+		if q.Field == field {
+			return
+		}
+	}
 	p.problems = append(p.problems, Problem{File: p.file, Line: p.line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -178,6 +189,8 @@ func (p *parser) yamlError(err error) {
 		if sm := unknownField.FindStringSubmatch(pr.Msg); sm != nil {
 			pr.Field = p.pathAt(p.root, "", pr.Line, sm[1])
 			pr.Msg = "field " + sm[1] + " not found: check its spelling against docs/exercise-format.md"
+		} else if pr.Line > 0 {
+			pr.Field = p.pathAt(p.root, "", pr.Line, "") // a value of the wrong type
 		}
 		p.problems = append(p.problems, pr)
 	}
@@ -185,8 +198,12 @@ func (p *parser) yamlError(err error) {
 
 var unknownField = regexp.MustCompile(`^field (\S+) not found in type`)
 
-// pathAt finds the field path of the mapping key named key on line, for errors
-// the YAML library reports by line only.
+// isDuplicateKey reports whether a YAML decoding error is about a mapping key
+// given twice, after which the library skips the whole mapping.
+func isDuplicateKey(msg string) bool { return strings.Contains(msg, "already defined at line") }
+
+// pathAt finds the field path of the mapping key named key (any key, when key
+// is empty) on line, for errors the YAML library reports by line only.
 func (p *parser) pathAt(n *yaml.Node, prefix string, line int, key string) string {
 	if n == nil {
 		return ""
@@ -210,7 +227,7 @@ func (p *parser) pathAt(n *yaml.Node, prefix string, line int, key string) strin
 			if prefix != "" {
 				name = prefix + "." + name
 			}
-			if n.Content[i].Line == line && n.Content[i].Value == key {
+			if n.Content[i].Line == line && (key == "" || n.Content[i].Value == key) {
 				return name
 			}
 			if f := p.pathAt(n.Content[i+1], name, line, key); f != "" {
@@ -318,7 +335,11 @@ func (p *parser) validate(s *spec, dir fs.FS, folder string, kinds runner.Kinds)
 		r.Git = ex.Starter.Git
 		for j, id := range w.MustFail {
 			if !checkIDs[id] {
-				p.add(fmt.Sprintf("%s.must_fail[%d]", f, j), "no check %q in this exercise", id)
+				msg := fmt.Sprintf("no check %q in this exercise", id)
+				if near := Nearest(id, slices.Collect(maps.Keys(checkIDs)), 2); len(near) > 0 {
+					msg += "; did you mean " + strings.Join(near, ", ") + "?"
+				}
+				p.add(fmt.Sprintf("%s.must_fail[%d]", f, j), "%s", msg)
 			}
 		}
 		ex.Wrong = append(ex.Wrong, Wrong{Name: w.Name, MustFail: w.MustFail, Recipe: r})

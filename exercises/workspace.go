@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 
@@ -48,6 +47,12 @@ func Start(ex *Exercise, catalog, dir string) (*Workspace, error) {
 		return nil, err
 	}
 	if err := Apply(ex, ex.Starter, dir); err != nil {
+		// Leave the folder as empty as it was found, so trying again works.
+		if entries, rerr := os.ReadDir(dir); rerr == nil {
+			for _, e := range entries {
+				_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		}
 		return nil, fmt.Errorf("building the starter of %s: %w", ex.ID, err)
 	}
 	ws := &Workspace{Root: dir, Exercise: ex.ID, Catalog: catalog}
@@ -133,7 +138,7 @@ func FindWorkspace(dir string) (*Workspace, error) {
 		if err == nil {
 			ws := &Workspace{Root: d}
 			if err := json.Unmarshal(data, ws); err != nil || ws.Exercise == "" {
-				return nil, fmt.Errorf("%s is damaged (%v); run grader check with the exercise id", path.Join(d, MetaDir, workspaceFile), err)
+				return nil, fmt.Errorf("%s is damaged (%v); run grader check with the exercise id", filepath.Join(d, MetaDir, workspaceFile), err)
 			}
 			return ws, nil
 		}
