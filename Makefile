@@ -1,0 +1,32 @@
+# grader's developer tasks. `make test` is what CI runs (through .ci/run).
+GO      ?= go
+BIN     ?= bin/grader
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: build demo test bench lint validate clean
+
+build: ## the grader binary, in bin/
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/grader
+
+demo: build ## a learner's first check: start git-branching in a scratch folder and check it
+	@d=$$(mktemp -d) && $(BIN) start git-branching $$d/git-branching && \
+	  echo "\$$ cd $$d/git-branching && grader check" && \
+	  cd $$d/git-branching && $(CURDIR)/$(BIN) check; \
+	  echo "(grader check exited $$?: the starter is not solved yet)"
+
+test: lint ## every test, then prove the embedded catalog
+	$(GO) test -race -count=1 ./...
+	$(MAKE) validate
+
+validate: build ## prove every exercise of the embedded catalog
+	$(BIN) validate
+
+bench: build ## Go benchmarks, with ratios against baselines measured in the same run
+	$(GO) test -run '^$$' -bench . -benchtime 200x -count 1 ./...
+
+lint: ## gofmt, go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/backendroadmap/grader/exercises"
+	gitgrader "github.com/backendroadmap/grader/graders/git"
+	"github.com/backendroadmap/grader/progress"
+	"github.com/backendroadmap/grader/report"
+	"github.com/backendroadmap/grader/runner"
+)
+
+// app is one invocation of grader: its streams, environment and global flags.
+type app struct {
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+
+	// Global flags.
+	catalogFlag string
+	refresh     bool
+	colorFlag   string
+	verbose     int
+
+	log     zerolog.Logger
+	code    int  // exit code of a command that ran to a verdict
+	started bool // a command's own code began running
+	cmd     *cobra.Command
+}
+
+// kinds lists every kind of check this binary can grade.
+func kinds() runner.Kinds {
+	all := runner.Kinds{}
+	for name, k := range gitgrader.Kinds() {
+		all[name] = k
+	}
+	return all
+}
+
+// catalog opens the catalog named by --catalog or $GRADER_CATALOG, else the
+// embedded one.
+func (a *app) catalog() (*exercises.Catalog, error) {
+	spec := a.catalogFlag
+	if spec == "" {
+		spec = a.getenv("GRADER_CATALOG")
+	}
+	cache, err := a.cacheDir()
+	if err != nil && spec != "" {
+		return nil, err
+	}
+	return exercises.Open(a.ctx, exercises.Source{Spec: spec, CacheDir: cache, Refresh: a.refresh}, kinds())
+}
+
+// exercise loads one exercise from the catalog.
+func (a *app) exercise(id string) (*exercises.Exercise, *exercises.Catalog, error) {
+	cat, err := a.catalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	ex, err := cat.Exercise(id)
+	return ex, cat, err
+}
+
+// cacheDir is where clones of git catalogs live: $GRADER_CACHE, else the
+// user's cache folder.
+func (a *app) cacheDir() (string, error) {
+	if d := a.getenv("GRADER_CACHE"); d != "" {
+		return d, nil
+	}
+	if d := a.getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "grader"), nil
+	}
+	if h := a.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".cache", "grader"), nil
+	}
+	return "", infraf("cannot find a cache folder: set GRADER_CACHE or HOME")
+}
+
+// store returns the learner's progress store.
+func (a *app) store() (*progress.Store, error) {
+	dir, err := progress.Dir(a.getenv)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	return progress.Open(dir), nil
+}
+
+// loadProgress reads progress for display. A damaged file is reported, once,
+// and treated as empty: it must never stop a check.
+func (a *app) loadProgress() *progress.State {
+	st := &progress.State{Exercises: map[string]*progress.Exercise{}}
+	s, err := a.store()
+	if err != nil {
+		a.log.Warn().Err(err).Msg("progress is not available")
+		return st
+	}
+	got, err := s.Load()
+	if err != nil {
+		a.log.Warn().Err(err).Msg("ignoring damaged progress; it will be set aside at the next check")
+	}
+	return got
+}
+
+// updateProgress changes the learner's progress, reporting (not failing on) a
+// damaged or unwritable file.
+func (a *app) updateProgress(f func(*progress.State)) {
+	s, err := a.store()
+	if err == nil {
+		err = s.Update(f)
+	}
+	switch {
+	case errors.Is(err, progress.ErrCorrupt):
+		a.log.Warn().Err(err).Msg("progress file was damaged: set aside as progress.json.damaged and started afresh")
+	case err != nil:
+		a.log.Warn().Err(err).Msg("could not save progress")
+	}
+}
+
+// reportOptions decides colour once for every format that prints.
+func (a *app) reportOptions() report.Options {
+	return report.Options{Color: a.color(a.stdout), Verbose: a.verbose > 0}
+}
+
+// color reports whether to colour output written to w: only a terminal, never
+// with NO_COLOR set to anything, and --color overrides both.
+func (a *app) color(w io.Writer) bool {
+	switch a.colorFlag {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if a.getenv("NO_COLOR") != "" || a.getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}

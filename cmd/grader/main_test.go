@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite testscript golden files in place")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"grader": func() {
+			os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+		},
+	})
+}
+
+// TestScripts runs the CLI sessions in testdata/script: a learner, an
+// instructor or CI at a terminal, with the real git CLI.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		UpdateScripts:       *update,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits},
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			for k, v := range map[string]string{
+				"HOME":                home,
+				"GRADER_HOME":         filepath.Join(home, "state"),
+				"GRADER_CACHE":        filepath.Join(home, "cache"),
+				"GIT_AUTHOR_NAME":     "Learner",
+				"GIT_AUTHOR_EMAIL":    "learner@example.com",
+				"GIT_COMMITTER_NAME":  "Learner",
+				"GIT_COMMITTER_EMAIL": "learner@example.com",
+				"GIT_CONFIG_NOSYSTEM": "1",
+				"GIT_CONFIG_GLOBAL":   filepath.Join(home, "gitconfig"),
+			} {
+				env.Setenv(k, v)
+			}
+			return os.MkdirAll(home, 0o755)
+		},
+	})
+}
+
+// exits runs a command and asserts its exact exit code (`exits 3 grader ...`):
+// the codes are a contract, and `! exec` cannot tell 1 from 2 or 3. Output is
+// kept for stdout/stderr assertions as with exec.
+func exits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: %q is not an exit code", args[0])
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("exits: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}

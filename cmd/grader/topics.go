@@ -1,0 +1,45 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// Help topics: commands with no action, shown by `grader help TOPIC`.
+
+func exitCodesTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "exit-codes",
+		Short: "What grader's exit codes mean",
+		Long: `grader's exit codes are stable; scripts and CI may rely on them.
+
+  0    every check passed (or the command succeeded)
+  1    the learner's work failed a check: the report says which and why
+  2    usage or exercise-spec error: an unknown exercise id (the nearest ids are
+       suggested), a bad flag, a folder that is missing, not empty, or not a git
+       repository, an exercise.yaml with problems (file, line and field are named),
+       an exercise that 'grader validate' cannot prove
+  3    infrastructure error: grading could not happen (a catalog that cannot be
+       fetched, a disk that cannot be written, a check that could not run). The
+       JSON report says "status": "error" and "gradable": false
+  130  interrupted (Ctrl-C or SIGTERM)
+
+With --format json, the report's "status" field says the same: "pass", "fail" or
+"error".`,
+	}
+}
+
+func environmentTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "environment",
+		Short: "Environment variables grader reads",
+		Long: `GRADER_CATALOG   catalog to use when --catalog is not given: a folder or a git
+                 URL[#REF]. Default: the catalog embedded in grader.
+GRADER_HOME      folder for the learner's progress. Default: $XDG_STATE_HOME/grader,
+                 else ~/.local/state/grader.
+GRADER_CACHE     folder for clones of git catalogs and submissions. Default:
+                 $XDG_CACHE_HOME/grader, else ~/.cache/grader.
+NO_COLOR         any non-empty value turns colour off (see https://no-color.org).
+CI               when set, logs on stderr are JSON lines even on a terminal.
+GITHUB_STEP_SUMMARY
+                 with --format github, a Markdown table of results is appended
+                 to this file.`,
+	}
+}
