@@ -51,14 +51,7 @@ func BenchmarkCheckVsGit(b *testing.B) {
 // without process start-up or catalog loading.
 func BenchmarkGradeInProcess(b *testing.B) {
 	ws := solvedWorkspace(b, 0)
-	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, kinds())
-	if err != nil {
-		b.Fatal(err)
-	}
-	ex, err := cat.Exercise("git-branching")
-	if err != nil {
-		b.Fatal(err)
-	}
+	ex := embeddedExercise(b, "git-branching")
 	for b.Loop() {
 		if rep := runner.Run(b.Context(), &ex.Exercise, runner.Attempt{Dir: ws}, runner.Options{}); rep.Status != runner.Pass {
 			b.Fatalf("solved workspace graded %s", rep.Status)
@@ -108,16 +101,9 @@ func timed(b *testing.B, env []string, dir, name string, args ...string) time.Du
 // main with git fast-import, so history walks have real length.
 func solvedWorkspace(b *testing.B, commits int) string {
 	b.Helper()
-	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, kinds())
-	if err != nil {
-		b.Fatal(err)
-	}
-	ex, err := cat.Exercise("git-branching")
-	if err != nil {
-		b.Fatal(err)
-	}
+	ex := embeddedExercise(b, "git-branching")
 	dir := filepath.Join(b.TempDir(), "ws")
-	if _, err := exercises.Start(ex, cat.Name, dir); err != nil {
+	if _, err := exercises.Start(ex, exercises.EmbeddedName, dir); err != nil {
 		b.Fatal(err)
 	}
 	if commits > 0 {
@@ -145,4 +131,17 @@ func solvedWorkspace(b *testing.B, commits int) string {
 		b.Fatal(err)
 	}
 	return dir
+}
+
+func embeddedExercise(b *testing.B, id string) *exercises.Exercise {
+	b.Helper()
+	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, kinds())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ex, err := cat.Exercise(id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ex
 }
