@@ -26,8 +26,12 @@ type Workspace struct {
 	Root string `json:"-"`
 	// Exercise is the id of the exercise it was started for.
 	Exercise string `json:"exercise"`
-	// Catalog names the catalog the exercise came from.
+	// Catalog names the catalog the exercise came from, for people.
 	Catalog string `json:"catalog"`
+	// Source is the --catalog value the workspace was started with (empty for
+	// the embedded catalog; folders made absolute), so later checks inside the
+	// workspace find the same catalog without being told again.
+	Source string `json:"source,omitempty"`
 }
 
 // ErrNotEmpty is returned by [Start] for a folder that already holds files: a
@@ -37,7 +41,7 @@ var ErrNotEmpty = errors.New("folder is not empty")
 // Start makes a learner's workspace for ex in dir: the starter's files and, for
 // git exercises, its history. dir must not exist or be empty. The reference
 // solution never reaches the workspace.
-func Start(ex *Exercise, catalog, dir string) (*Workspace, error) {
+func Start(ex *Exercise, catalog, source, dir string) (*Workspace, error) {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("%s: %w; choose a new folder: grader start %s NEW-FOLDER", dir, ErrNotEmpty, ex.ID)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -55,7 +59,7 @@ func Start(ex *Exercise, catalog, dir string) (*Workspace, error) {
 		}
 		return nil, fmt.Errorf("building the starter of %s: %w", ex.ID, err)
 	}
-	ws := &Workspace{Root: dir, Exercise: ex.ID, Catalog: catalog}
+	ws := &Workspace{Root: dir, Exercise: ex.ID, Catalog: catalog, Source: source}
 	if err := writeMarker(ws); err != nil {
 		return nil, err
 	}

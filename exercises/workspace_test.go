@@ -126,7 +126,7 @@ func TestStartRefusesANonEmptyFolder(t *testing.T) {
 				}
 			}
 			before := tree(t, dir)
-			ws, err := exercises.Start(ex, "test", dir)
+			ws, err := exercises.Start(ex, "test", "", dir)
 			if !errors.Is(err, exercises.ErrNotEmpty) {
 				t.Fatalf("Start = %+v, %v; want ErrNotEmpty", ws, err)
 			}
@@ -159,7 +159,7 @@ func TestStartMakesTheFolderAndMarker(t *testing.T) {
 		"an empty folder":  t.TempDir(),
 	} {
 		t.Run(name, func(t *testing.T) {
-			ws, err := exercises.Start(gitExercise(t), "my-catalog", dir)
+			ws, err := exercises.Start(gitExercise(t), "my-catalog", "", dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,7 +185,7 @@ func TestStartMakesTheFolderAndMarker(t *testing.T) {
 func TestStartGitExercise(t *testing.T) {
 	isolateGit(t)
 	dir := filepath.Join(t.TempDir(), "ws")
-	if _, err := exercises.Start(gitExercise(t), "test", dir); err != nil {
+	if _, err := exercises.Start(gitExercise(t), "test", "", dir); err != nil {
 		t.Fatal(err)
 	}
 	if got := MustGit(t, dir, "status", "--porcelain", "--untracked-files=all"); got != "" {
@@ -207,7 +207,7 @@ func TestStartGitExercise(t *testing.T) {
 
 func TestStartCopiesStarterFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ws")
-	if _, err := exercises.Start(filesExercise(t, filesSpec), "test", dir); err != nil {
+	if _, err := exercises.Start(filesExercise(t, filesSpec), "test", "", dir); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
@@ -236,7 +236,7 @@ func TestStartGitExerciseWithFiles(t *testing.T) {
 	isolateGit(t)
 	spec := strings.Replace(filesSpec, "  executable: [bin/run.sh]\n", "  executable: [bin/run.sh]\n  history:\n    - commit: Start\n", 1)
 	dir := t.TempDir()
-	if _, err := exercises.Start(filesExercise(t, spec), "test", dir); err != nil {
+	if _, err := exercises.Start(filesExercise(t, spec), "test", "", dir); err != nil {
 		t.Fatal(err)
 	}
 	if got := MustGit(t, dir, "status", "--porcelain", "--untracked-files=all"); got != "" {
@@ -251,7 +251,7 @@ func TestStartGitExerciseWithFiles(t *testing.T) {
 
 func TestFindWorkspace(t *testing.T) {
 	root := t.TempDir()
-	ws, err := exercises.Start(filesExercise(t, filesSpec), "test", root)
+	ws, err := exercises.Start(filesExercise(t, filesSpec), "test", "", root)
 	if err != nil {
 		t.Fatal(err)
 	}

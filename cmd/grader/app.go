@@ -30,6 +30,10 @@ type app struct {
 	colorFlag   string
 	verbose     int
 
+	// wsSource is the catalog source of the workspace being graded, used when
+	// neither --catalog nor $GRADER_CATALOG names one.
+	wsSource string
+
 	log     zerolog.Logger
 	code    int  // exit code of a command that ran to a verdict
 	started bool // a command's own code began running
@@ -45,13 +49,28 @@ func kinds() runner.Kinds {
 	return all
 }
 
-// catalog opens the catalog named by --catalog or $GRADER_CATALOG, else the
-// embedded one.
-func (a *app) catalog() (*exercises.Catalog, error) {
+// catalogSource is the catalog named by --catalog or $GRADER_CATALOG, else
+// the one the current workspace was started from ("" is the embedded one).
+// A folder is made absolute, so a workspace can record it.
+func (a *app) catalogSource() string {
 	spec := a.catalogFlag
 	if spec == "" {
 		spec = a.getenv("GRADER_CATALOG")
 	}
+	if spec == "" {
+		return a.wsSource
+	}
+	if st, err := os.Stat(spec); err == nil && st.IsDir() {
+		if abs, err := filepath.Abs(spec); err == nil {
+			return abs
+		}
+	}
+	return spec
+}
+
+// catalog opens the catalog [app.catalogSource] names.
+func (a *app) catalog() (*exercises.Catalog, error) {
+	spec := a.catalogSource()
 	cache, err := a.cacheDir()
 	if err != nil && spec != "" {
 		return nil, err

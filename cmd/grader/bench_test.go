@@ -103,7 +103,7 @@ func solvedWorkspace(b *testing.B, commits int) string {
 	b.Helper()
 	ex := embeddedExercise(b, "git-branching")
 	dir := filepath.Join(b.TempDir(), "ws")
-	if _, err := exercises.Start(ex, exercises.EmbeddedName, dir); err != nil {
+	if _, err := exercises.Start(ex, exercises.EmbeddedName, "", dir); err != nil {
 		b.Fatal(err)
 	}
 	if commits > 0 {

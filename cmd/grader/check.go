@@ -69,7 +69,7 @@ func (a *app) attempt(args []string, dir string) (*exercises.Exercise, string, e
 		return nil, "", usagef("%s is not inside a grader workspace: name the exercise (grader check ID), or start one (grader start ID)", root)
 	}
 	if ws != nil {
-		root = ws.Root
+		root, a.wsSource = ws.Root, ws.Source
 	}
 	ex, _, err := a.exercise(id)
 	if err != nil {

@@ -27,7 +27,7 @@ needs no id inside it.`,
 			if len(args) == 2 {
 				dir = args[1]
 			}
-			if _, err := exercises.Start(ex, cat.Name, dir); err != nil {
+			if _, err := exercises.Start(ex, cat.Name, a.catalogSource(), dir); err != nil {
 				return err
 			}
 			abs, _ := filepath.Abs(dir)
