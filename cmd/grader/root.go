@@ -44,7 +44,7 @@ See 'grader help exit-codes' and 'grader help environment'.`,
 	root.AddCommand(
 		a.listCommand(), a.roadmapCommand(), a.startCommand(), a.showCommand(),
 		a.checkCommand(), a.hintCommand(), a.watchCommand(),
-		a.validateCommand(), a.gradeCommand(),
+		a.validateCommand(), a.gradeCommand(), a.gcCommand(),
 		exitCodesTopic(), environmentTopic(),
 	)
 	return root

@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/backendroadmap/grader/sandbox"
 )
 
 // run is the whole program behind main: it parses args, runs the command, and
 // returns the exit code. It reads no globals, so tests call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	// Whatever way grader ends (a verdict, an error, Ctrl-C), no container it
+	// started outlives it.
+	defer sandbox.CloseAll()
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -36,6 +36,12 @@ GRADER_HOME      folder for the learner's progress. Default: $XDG_STATE_HOME/gra
                  else ~/.local/state/grader.
 GRADER_CACHE     folder for clones of git catalogs and submissions. Default:
                  $XDG_CACHE_HOME/grader, else ~/.cache/grader.
+GRADER_IMAGE_MAP redirects the images exercises name (postgres:16, golang:1.26) to
+                 others: a JSON file of {"public": "local"} pairs, or inline
+                 pairs like postgres:16=grader-local/postgres:15,redis:7=... It
+                 overrides $XDG_CONFIG_HOME/grader/images.json. For air-gapped
+                 machines and registry mirrors.
+DOCKER_HOST      the Docker engine to use, as for the docker CLI.
 NO_COLOR         any non-empty value turns colour off (see https://no-color.org).
 CI               when set, logs on stderr are JSON lines even on a terminal.
 GITHUB_STEP_SUMMARY

@@ -1,0 +1,35 @@
+// Package sandbox runs one command of untrusted code in a hardened, labelled
+// Docker container and always cleans up after it.
+//
+// A run ([Engine.Run]) starts a holder container (init + sleep, as nobody) on a
+// private tmpfs volume that becomes the command's working folder, copies the
+// exercise's files in as a tar stream (never a bind mount of the learner's
+// folder), and runs the command in it with docker exec as a fixed non-root
+// user. The wall clock is enforced from the host, output is capped while it
+// streams, and when the command ends the container is frozen before declared
+// outputs are copied back out through [os.Root], refusing links, devices and
+// paths that leave the destination. Which limit ended a run comes from the
+// engine's own state (OOMKilled, the pids cgroup) and from the host's own timer
+// and output counter, never from what the program printed.
+//
+// Why exec into a holder rather than make the command the container's main
+// process: a tmpfs volume keeps its contents only while some container that
+// mounts it runs, and the working folder must be tmpfs so that a submission
+// cannot fill the host's disk (its pages are charged to the container's memory
+// limit). The holder keeps the volume mounted from copy-in to copy-out. As a
+// bonus, exec output never reaches the engine's json-file log. Images must
+// therefore provide `sleep`; the ones `make images` builds do.
+//
+// Every container, volume and network carries the [LabelManaged], [LabelOwner]
+// and [LabelCreated] labels. Each run removes what it created with a fresh
+// context, so a cancelled run still cleans up; [Engine.Close] removes whatever a
+// run left behind; [Engine.GC] (`grader gc`) sweeps what a crashed process
+// left. testcontainers' reaper (Ryuk) cannot be pulled without a registry, so
+// this package owns that cleanup.
+//
+// Images named by exercises (postgres:16, python:3.12, ...) go through an
+// [ImageMap], so an air-gapped machine can point them at local builds
+// (`make images`). Docker being unreachable is [ErrNoDocker]; an image that is
+// missing and cannot be pulled is [ErrImageMissing]; both are infrastructure
+// errors whose message says what to do.
+package sandbox

@@ -1,0 +1,333 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+)
+
+// Labels carried by every container, volume and network this package creates,
+// so a sweep ([Engine.GC], `grader gc`) finds them after a crash.
+const (
+	// LabelManaged marks a resource as grader's ("1").
+	LabelManaged = "org.grader.managed"
+	// LabelOwner is "<pid>@<hostname>" of the process that created it.
+	LabelOwner = "org.grader.owner"
+	// LabelCreated is its creation time in Unix seconds.
+	LabelCreated = "org.grader.created"
+)
+
+// pingTimeout bounds the first contact with the engine: a missing socket fails
+// at once, a hung daemon must not hang grader.
+const pingTimeout = 5 * time.Second
+
+// cleanupTimeout bounds each removal made on a cleanup path, with a context
+// that ignores the caller's cancellation.
+const cleanupTimeout = 15 * time.Second
+
+// dockerAPI is the part of the Docker SDK client this package calls, declared
+// here so tests can fake it.
+type dockerAPI interface {
+	Ping(ctx context.Context, o client.PingOptions) (client.PingResult, error)
+	DaemonHost() string
+	Close() error
+
+	ImageInspect(ctx context.Context, ref string, o ...client.ImageInspectOption) (client.ImageInspectResult, error)
+	ImagePull(ctx context.Context, ref string, o client.ImagePullOptions) (client.ImagePullResponse, error)
+
+	ContainerCreate(ctx context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error)
+	ContainerStart(ctx context.Context, id string, o client.ContainerStartOptions) (client.ContainerStartResult, error)
+	ContainerPause(ctx context.Context, id string, o client.ContainerPauseOptions) (client.ContainerPauseResult, error)
+	ContainerUnpause(ctx context.Context, id string, o client.ContainerUnpauseOptions) (client.ContainerUnpauseResult, error)
+	ContainerKill(ctx context.Context, id string, o client.ContainerKillOptions) (client.ContainerKillResult, error)
+	ContainerWait(ctx context.Context, id string, o client.ContainerWaitOptions) client.ContainerWaitResult
+	ContainerInspect(ctx context.Context, id string, o client.ContainerInspectOptions) (client.ContainerInspectResult, error)
+	ContainerStats(ctx context.Context, id string, o client.ContainerStatsOptions) (client.ContainerStatsResult, error)
+	ContainerRemove(ctx context.Context, id string, o client.ContainerRemoveOptions) (client.ContainerRemoveResult, error)
+	ContainerList(ctx context.Context, o client.ContainerListOptions) (client.ContainerListResult, error)
+
+	CopyToContainer(ctx context.Context, id string, o client.CopyToContainerOptions) (client.CopyToContainerResult, error)
+	CopyFromContainer(ctx context.Context, id string, o client.CopyFromContainerOptions) (client.CopyFromContainerResult, error)
+
+	ExecCreate(ctx context.Context, id string, o client.ExecCreateOptions) (client.ExecCreateResult, error)
+	ExecAttach(ctx context.Context, execID string, o client.ExecAttachOptions) (client.ExecAttachResult, error)
+	ExecInspect(ctx context.Context, execID string, o client.ExecInspectOptions) (client.ExecInspectResult, error)
+
+	VolumeCreate(ctx context.Context, o client.VolumeCreateOptions) (client.VolumeCreateResult, error)
+	VolumeRemove(ctx context.Context, id string, o client.VolumeRemoveOptions) (client.VolumeRemoveResult, error)
+	VolumeList(ctx context.Context, o client.VolumeListOptions) (client.VolumeListResult, error)
+
+	NetworkList(ctx context.Context, o client.NetworkListOptions) (client.NetworkListResult, error)
+	NetworkRemove(ctx context.Context, id string, o client.NetworkRemoveOptions) (client.NetworkRemoveResult, error)
+}
+
+var _ dockerAPI = (*client.Client)(nil)
+
+// Engine is a connection to the Docker engine that runs sandboxes. It is safe
+// for concurrent use. Close it when grading ends (also on SIGINT/SIGTERM) so
+// nothing it created outlives the process.
+type Engine struct {
+	api dockerAPI
+	// Images redirects image names (see [ImageMap]). Set it before the first
+	// Run; [Connect] leaves it empty.
+	Images ImageMap
+
+	owner string
+
+	mu     sync.Mutex
+	live   map[resource]struct{} // created and not yet removed
+	images map[string]bool       // local image names known present
+	closed bool
+}
+
+// resource is one thing on the engine this process created.
+type resource struct {
+	kind string // "container", "volume" or "network"
+	id   string
+}
+
+// engines lets [CloseAll] reach every open engine from a signal path that has
+// no handle on them.
+var (
+	enginesMu sync.Mutex
+	engines   = map[*Engine]struct{}{}
+)
+
+// Connect opens the engine named by DOCKER_HOST (else the local socket) and
+// pings it with a short timeout, negotiating the API version. An unreachable
+// engine is an error wrapping [ErrNoDocker] that says what to do. It never
+// panics, whatever the SDK does.
+func Connect(ctx context.Context) (e *Engine, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, err = nil, &Error{Kind: ErrNoDocker, Msg: "cannot connect to the Docker engine", Err: fmt.Errorf("panic: %v", r), Hint: noDockerHint}
+		}
+	}()
+	c, err := client.New(client.FromEnv)
+	if err != nil {
+		return nil, &Error{Kind: ErrNoDocker, Msg: "cannot set up a Docker client", Err: err,
+			Hint: "check DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH"}
+	}
+	eng := newEngine(c)
+	if err := eng.ping(ctx); err != nil {
+		_ = eng.Close()
+		return nil, err
+	}
+	return eng, nil
+}
+
+// noDockerHint is what to do when the engine cannot be reached.
+const noDockerHint = "start Docker (sudo systemctl start docker) or set DOCKER_HOST to a running engine"
+
+func newEngine(api dockerAPI) *Engine {
+	e := &Engine{api: api, owner: ownerLabel(), live: map[resource]struct{}{}, images: map[string]bool{}}
+	enginesMu.Lock()
+	engines[e] = struct{}{}
+	enginesMu.Unlock()
+	return e
+}
+
+func (e *Engine) ping(ctx context.Context) error {
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	_, err := e.api.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true})
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	hint := noDockerHint
+	if errors.Is(err, os.ErrPermission) || strings.Contains(err.Error(), "permission denied") {
+		hint = "add your user to the docker group (then log in again) or set DOCKER_HOST"
+	}
+	return &Error{Kind: ErrNoDocker, Msg: "cannot reach the Docker engine at " + e.api.DaemonHost(), Err: err, Hint: hint}
+}
+
+// ownerLabel identifies this process on this machine.
+func ownerLabel() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	return strconv.Itoa(os.Getpid()) + "@" + host
+}
+
+// Owner returns the value of [LabelOwner] on what this engine creates.
+func (e *Engine) Owner() string { return e.owner }
+
+// labels returns the labels for a new resource.
+func (e *Engine) labels() map[string]string {
+	return map[string]string{
+		LabelManaged: "1",
+		LabelOwner:   e.owner,
+		LabelCreated: strconv.FormatInt(time.Now().Unix(), 10),
+	}
+}
+
+// track records a resource to remove at Close. It reports false when the
+// engine is already closed: the caller must remove the resource itself.
+func (e *Engine) track(kind, id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.live[resource{kind, id}] = struct{}{}
+	return !e.closed
+}
+
+func (e *Engine) untrack(kind, id string) {
+	e.mu.Lock()
+	delete(e.live, resource{kind, id})
+	e.mu.Unlock()
+}
+
+// remove deletes one resource with a fresh context, so a cancelled caller
+// (Ctrl-C) still cleans up. Already gone counts as removed.
+func (e *Engine) remove(ctx context.Context, r resource) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	var err error
+	switch r.kind {
+	case "container":
+		// Never force-remove a frozen container: on Docker 20.10 that waits
+		// forever for processes that cannot die while frozen, holding the
+		// container's lock. SIGKILL first, then thaw, so the signal lands.
+		_, _ = e.api.ContainerKill(ctx, r.id, client.ContainerKillOptions{Signal: "SIGKILL"})
+		_, _ = e.api.ContainerUnpause(ctx, r.id, client.ContainerUnpauseOptions{})
+		_, err = e.api.ContainerRemove(ctx, r.id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	case "volume":
+		_, err = e.api.VolumeRemove(ctx, r.id, client.VolumeRemoveOptions{Force: true})
+	case "network":
+		_, err = e.api.NetworkRemove(ctx, r.id, client.NetworkRemoveOptions{})
+	}
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("remove %s %s: %w", r.kind, short(r.id), err)
+	}
+	e.untrack(r.kind, r.id)
+	return nil
+}
+
+// Close removes every container, volume and network this engine created that
+// is still there (containers first), then closes the connection. Call it on
+// every exit path, including SIGINT and SIGTERM. It is safe to call twice.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	e.closed = true
+	var rs []resource
+	for r := range e.live {
+		rs = append(rs, r)
+	}
+	e.mu.Unlock()
+	order := map[string]int{"container": 0, "volume": 1, "network": 2}
+	slices.SortFunc(rs, func(a, b resource) int { return order[a.kind] - order[b.kind] })
+	var errs []error
+	for _, r := range rs {
+		errs = append(errs, e.remove(context.Background(), r))
+	}
+	enginesMu.Lock()
+	_, open := engines[e]
+	delete(engines, e)
+	enginesMu.Unlock()
+	if open {
+		errs = append(errs, e.api.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// CloseAll closes every engine this process opened: for a signal handler that
+// holds no engine. Errors are joined.
+func CloseAll() error {
+	enginesMu.Lock()
+	var es []*Engine
+	for e := range engines {
+		es = append(es, e)
+	}
+	enginesMu.Unlock()
+	var errs []error
+	for _, e := range es {
+		errs = append(errs, e.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// short abbreviates a Docker ID for messages.
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// pullTimeout bounds an attempt to pull a missing image.
+const pullTimeout = 2 * time.Minute
+
+// ensureImage makes sure ref is present, pulling it only when absent. A
+// missing image that cannot be pulled is [ErrImageMissing], naming both the
+// exercise's name for it and the mapped one.
+func (e *Engine) ensureImage(ctx context.Context, asked, ref string) error {
+	e.mu.Lock()
+	known := e.images[ref]
+	e.mu.Unlock()
+	if known {
+		return nil
+	}
+	_, err := e.api.ImageInspect(ctx, ref)
+	if err == nil {
+		e.mu.Lock()
+		e.images[ref] = true
+		e.mu.Unlock()
+		return nil
+	}
+	if !cerrdefs.IsNotFound(err) {
+		return e.engineErr("inspect image "+ref, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, pullTimeout)
+	defer cancel()
+	pullErr := e.pull(pctx, ref)
+	if pullErr == nil {
+		e.mu.Lock()
+		e.images[ref] = true
+		e.mu.Unlock()
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	name := fmt.Sprintf("image %q", ref)
+	if asked != ref {
+		name = fmt.Sprintf("image %q (mapped from %q)", ref, asked)
+	}
+	return &Error{
+		Kind: ErrImageMissing,
+		Msg:  name + " is not on this machine and pulling it failed",
+		Err:  pullErr,
+		Hint: fmt.Sprintf("build the local images with `make images`, then map %q to one of them with %s (FROM=TO pairs, or a JSON file like sandbox/images/imagemap.json) or in $XDG_CONFIG_HOME/grader/images.json",
+			asked, ImageMapEnv),
+	}
+}
+
+func (e *Engine) pull(ctx context.Context, ref string) error {
+	resp, err := e.api.ImagePull(ctx, ref, client.ImagePullOptions{})
+	if err != nil {
+		return err
+	}
+	defer resp.Close()
+	return resp.Wait(ctx)
+}
+
+// engineErr wraps an engine failure, turning a lost connection into
+// [ErrNoDocker].
+func (e *Engine) engineErr(what string, err error) error {
+	if client.IsErrConnectionFailed(err) {
+		return &Error{Kind: ErrNoDocker, Msg: what + ": lost the Docker engine", Err: err, Hint: noDockerHint}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,458 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/client"
+)
+
+// holderCmd is the container's main process: it only keeps the work volume
+// mounted. The engine's init (docker-init, tini) runs it as PID 1's child and
+// reaps whatever the command leaves behind.
+var holderCmd = []string{"sleep", "infinity"}
+
+// execPoll is how often the exit of the command is polled once its output
+// stream has closed.
+const execPoll = 20 * time.Millisecond
+
+// Run runs s.Cmd in a fresh hardened container and returns what it did. The
+// container and its volume are removed before Run returns, whatever happens,
+// including when ctx is cancelled (then the error is ctx's). A limit ending
+// the run is reported in [Result.Limit], not as an error; errors are the
+// sandbox's own failures ([ErrNoDocker], [ErrImageMissing], [ErrInvalid], or
+// the engine refusing an operation).
+func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	lim := s.Limits.WithDefaults()
+	if err := lim.Validate(); err != nil {
+		return nil, err
+	}
+	uid, gid, _ := parseUser(s.user())
+	image := e.Images.Resolve(s.Image)
+	if err := e.ensureImage(ctx, s.Image, image); err != nil {
+		return nil, err
+	}
+
+	r := &run{e: e, s: &s, lim: lim, image: image, uid: uid, gid: gid, name: "grader-" + randomHex(6)}
+	defer func() {
+		if cerr := r.cleanup(ctx); cerr != nil && err == nil {
+			res, err = nil, fmt.Errorf("sandbox cleanup: %w", cerr)
+		}
+	}()
+	if err := r.create(ctx); err != nil {
+		return nil, err
+	}
+	return r.exec(ctx)
+}
+
+// run is the state of one [Engine.Run].
+type run struct {
+	e          *Engine
+	s          *Spec
+	lim        Limits
+	image      string
+	uid, gid   int
+	name       string
+	volume     string
+	id         string
+	stopReason atomic.Value // Limit set by the host side (timeout, output)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// create makes the work volume and the holder container, starts it and
+// copies the files in.
+func (r *run) create(ctx context.Context) error {
+	e := r.e
+	vol, err := e.api.VolumeCreate(ctx, client.VolumeCreateOptions{
+		Name:   r.name + "-work",
+		Driver: "local",
+		DriverOpts: map[string]string{
+			"type":   "tmpfs",
+			"device": "tmpfs",
+			"o":      fmt.Sprintf("size=%d,uid=%d,gid=%d,mode=0755,nosuid,nodev", r.lim.Work, r.uid, r.gid),
+		},
+		Labels: e.labels(),
+	})
+	if vol.Volume.Name != "" {
+		r.volume = vol.Volume.Name
+		if !e.track("volume", r.volume) {
+			return errors.New("sandbox engine is closed")
+		}
+	}
+	if err != nil {
+		return e.engineErr("create work volume", err)
+	}
+
+	workDir := r.s.workDir()
+	hc := &container.HostConfig{
+		NetworkMode:    container.NetworkMode(r.s.network()),
+		ReadonlyRootfs: true,
+		CapDrop:        []string{"ALL"},
+		SecurityOpt:    []string{"no-new-privileges"},
+		Privileged:     false,
+		Init:           ptr(true),
+		Tmpfs:          map[string]string{"/tmp": fmt.Sprintf("rw,exec,nosuid,nodev,size=%d,mode=1777", r.lim.Tmp)},
+		Mounts: []mount.Mount{{
+			Type: mount.TypeVolume, Source: r.volume, Target: workDir,
+			VolumeOptions: &mount.VolumeOptions{NoCopy: true},
+		}},
+		LogConfig: container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m", "max-file": "1"}},
+		Resources: container.Resources{
+			Memory:     r.lim.Memory,
+			MemorySwap: r.lim.Memory,
+			NanoCPUs:   int64(r.lim.CPUs * 1e9),
+			PidsLimit:  ptr(r.lim.Pids),
+			Ulimits: []*container.Ulimit{
+				{Name: "nofile", Soft: r.lim.NoFile, Hard: r.lim.NoFile},
+				{Name: "fsize", Soft: r.lim.FileSize, Hard: r.lim.FileSize},
+				{Name: "core", Soft: 0, Hard: 0},
+			},
+		},
+	}
+	cfg := &container.Config{
+		Image:           r.image,
+		Entrypoint:      holderCmd,
+		Cmd:             nil,
+		User:            holderUser,
+		WorkingDir:      "/",
+		Hostname:        "sandbox",
+		Labels:          e.labels(),
+		NetworkDisabled: r.s.network() == "none",
+		StopSignal:      "SIGKILL",
+	}
+	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: r.name})
+	if created.ID != "" { // register before checking err: it may exist anyway
+		r.id = created.ID
+		if !e.track("container", r.id) {
+			return errors.New("sandbox engine is closed")
+		}
+	}
+	if err != nil {
+		return e.engineErr("create container from "+r.image, err)
+	}
+	if _, err := e.api.ContainerStart(ctx, r.id, client.ContainerStartOptions{}); err != nil {
+		if strings.Contains(err.Error(), "executable file not found") {
+			return &Error{Msg: "start container from " + r.image, Err: err,
+				Hint: "sandbox images must provide `sleep` (coreutils or busybox): use one built by `make images`"}
+		}
+		return e.engineErr("start container from "+r.image, err)
+	}
+
+	if r.s.Files == nil && len(r.s.Inline) == 0 {
+		return nil // an empty copy still costs the engine ~100 ms
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(tarInputs(pw, r.s.Files, r.s.Inline, r.uid, r.gid)) }()
+	_, err = e.api.CopyToContainer(ctx, r.id, client.CopyToContainerOptions{DestinationPath: workDir, Content: pr})
+	pr.CloseWithError(io.ErrClosedPipe) // unblock the writer if the engine stopped reading
+	if err != nil {
+		var se *Error
+		if errors.As(err, &se) {
+			return err
+		}
+		return e.engineErr("copy files into the sandbox", err)
+	}
+	return nil
+}
+
+// exec runs the command, enforces the wall clock and the output cap, then
+// freezes the container, copies outputs out and reads the engine's verdict.
+func (r *run) exec(ctx context.Context) (*Result, error) {
+	e := r.e
+	ex, err := e.api.ExecCreate(ctx, r.id, client.ExecCreateOptions{
+		User:         r.s.user(),
+		Env:          r.s.Env,
+		WorkingDir:   r.s.workDir(),
+		Cmd:          r.s.Cmd,
+		AttachStdin:  r.s.Stdin != nil,
+		AttachStdout: true,
+		AttachStderr: true,
+	})
+	if err != nil {
+		return nil, e.engineErr("create exec", err)
+	}
+	att, err := e.api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{})
+	if err != nil {
+		return nil, e.engineErr("start command", err)
+	}
+	start := time.Now()
+	var closeOnce sync.Once
+	closeStream := func() { closeOnce.Do(att.Close) }
+	defer closeStream()
+
+	if r.s.Stdin != nil {
+		go func() {
+			_, _ = io.Copy(att.Conn, r.s.Stdin)
+			_ = att.CloseWrite()
+		}()
+	}
+
+	out := &capture{budget: r.lim.Output}
+	overflow := make(chan struct{})
+	out.onOverflow = func() { close(overflow) }
+	streamDone := make(chan error, 1)
+	go func() {
+		_, err := stdcopy.StdCopy(out.writer(&out.stdout), out.writer(&out.stderr), att.Reader)
+		streamDone <- err
+	}()
+
+	timer := time.NewTimer(r.lim.Timeout)
+	defer timer.Stop()
+	exitCode, ctxErr, streamEnded := -1, error(nil), false
+	select {
+	case <-streamDone:
+		streamEnded = true
+		// The stream closes when the command exits, or when it closes its
+		// stdout and stderr and goes on: wait for the exit, still under the
+		// deadline.
+		exitCode, ctxErr = r.waitExit(ctx, ex.ID, timer.C)
+	case <-timer.C:
+		r.stopReason.CompareAndSwap(nil, LimitTimeout)
+	case <-overflow:
+		r.stopReason.CompareAndSwap(nil, LimitOutput)
+	case <-ctx.Done():
+		ctxErr = ctx.Err()
+	}
+	// Freeze everything the command started before judging or copying: a
+	// background process cannot race the copy-out or outlive the check.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	_, pauseErr := e.api.ContainerPause(fctx, r.id, client.ContainerPauseOptions{})
+	duration := time.Since(start)
+	closeStream()
+	if !streamEnded {
+		select { // the copy returns once the stream is closed
+		case <-streamDone:
+		case <-time.After(r.lim.Grace):
+		}
+	}
+	if ctxErr != nil {
+		r.killAndInspect(fctx)
+		return nil, ctxErr
+	}
+
+	res := &Result{ExitCode: exitCode, Duration: duration}
+	reason, _ := r.stopReason.Load().(Limit)
+	if len(r.s.Outputs) > 0 && pauseErr == nil {
+		if err := r.copyOut(fctx, res); err != nil {
+			return nil, err
+		}
+	}
+	// Precedence when several limits left a trace: output (the host killed
+	// the run for it), then memory, then pids (both explain a timeout better
+	// than the timeout does), then the timeout.
+	pids := res.ExitCode != 0 && pauseErr == nil && r.pidsFull(fctx)
+	oom := r.killAndInspect(fctx)
+	switch {
+	case reason == LimitOutput:
+	case oom:
+		reason = LimitMemory
+	case pids:
+		reason = LimitPids
+	}
+	res.Limit = reason
+	res.Stdout, res.Stderr, res.Truncated = out.result()
+	return res, nil
+}
+
+// waitExit polls the engine for the command's exit once its output stream has
+// closed, until the deadline (then it marks the run timed out and returns -1)
+// or ctx ends.
+func (r *run) waitExit(ctx context.Context, execID string, deadline <-chan time.Time) (int, error) {
+	for {
+		in, err := r.e.api.ExecInspect(ctx, execID, client.ExecInspectOptions{})
+		if err != nil {
+			if ctx.Err() != nil {
+				return -1, ctx.Err()
+			}
+			return -1, nil // the container died under it; the verdict comes from its state
+		}
+		if !in.Running {
+			return in.ExitCode, nil
+		}
+		select {
+		case <-deadline:
+			r.stopReason.CompareAndSwap(nil, LimitTimeout)
+			return -1, nil
+		case <-ctx.Done():
+			return -1, ctx.Err()
+		case <-time.After(execPoll):
+		}
+	}
+}
+
+// pidsFull reports whether the command hit the pids limit. The engine keeps
+// no count of failed forks, so it reads the container's own pids cgroup when
+// the engine is local (pids.events counts every fork refused at the limit),
+// and otherwise falls back to the engine's stats: was the cgroup full when
+// the run stopped? The fallback misses a program that hit the limit and then
+// shrank; it then ends as a plain failed exit or a timeout.
+func (r *run) pidsFull(ctx context.Context) bool {
+	if n, ok := pidsRefused(r.e.api.DaemonHost(), r.id); ok {
+		return n > 0
+	}
+	st, err := r.e.api.ContainerStats(ctx, r.id, client.ContainerStatsOptions{})
+	if err != nil {
+		return false
+	}
+	defer st.Body.Close()
+	var s container.StatsResponse
+	if err := json.NewDecoder(st.Body).Decode(&s); err != nil {
+		return false
+	}
+	return s.PidsStats.Limit > 0 && s.PidsStats.Current >= s.PidsStats.Limit
+}
+
+// pidsRefused reads the "max" count of the container's pids.events, where a
+// local engine keeps its cgroups (cgroup v1 or v2, cgroupfs or systemd
+// driver). ok is false when no such file can be read.
+func pidsRefused(daemonHost, id string) (n int64, ok bool) {
+	if !strings.HasPrefix(daemonHost, "unix://") {
+		return 0, false
+	}
+	for _, p := range []string{
+		"/sys/fs/cgroup/pids/docker/" + id + "/pids.events",
+		"/sys/fs/cgroup/pids/system.slice/docker-" + id + ".scope/pids.events",
+		"/sys/fs/cgroup/docker/" + id + "/pids.events",
+		"/sys/fs/cgroup/system.slice/docker-" + id + ".scope/pids.events",
+	} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if v, found := strings.CutPrefix(line, "max "); found {
+				n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				return n, err == nil
+			}
+		}
+	}
+	return 0, false
+}
+
+// killAndInspect kills the container (paused or not), waits up to the grace
+// for it to stop, and returns the engine's OOMKilled flag, which it sets
+// when the container stops if the OOM killer acted at any point in the run.
+func (r *run) killAndInspect(ctx context.Context) bool {
+	e := r.e
+	// SIGKILL, then thaw: Docker 20.10 resumes a paused container it sends
+	// SIGKILL to, other versions may not; the unpause covers both.
+	_, _ = e.api.ContainerKill(ctx, r.id, client.ContainerKillOptions{Signal: "SIGKILL"})
+	_, _ = e.api.ContainerUnpause(ctx, r.id, client.ContainerUnpauseOptions{})
+	wctx, cancel := context.WithTimeout(ctx, r.lim.Grace)
+	defer cancel()
+	w := e.api.ContainerWait(wctx, r.id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	select {
+	case <-w.Result:
+	case <-w.Error:
+	case <-wctx.Done():
+	}
+	in, err := e.api.ContainerInspect(ctx, r.id, client.ContainerInspectOptions{})
+	if err != nil || in.Container.State == nil {
+		return false
+	}
+	return in.Container.State.OOMKilled
+}
+
+// copyOut copies the declared outputs from the frozen container into the
+// host's output dir. The whole work dir comes as one archive that the engine
+// builds without following links; only declared paths are written.
+func (r *run) copyOut(ctx context.Context, res *Result) error {
+	if err := os.MkdirAll(r.s.OutputDir, 0o755); err != nil {
+		return fmt.Errorf("copy outputs: %w", err)
+	}
+	root, err := os.OpenRoot(r.s.OutputDir)
+	if err != nil {
+		return fmt.Errorf("copy outputs: %w", err)
+	}
+	defer root.Close()
+	cp, err := r.e.api.CopyFromContainer(ctx, r.id, client.CopyFromContainerOptions{SourcePath: r.s.workDir()})
+	if err != nil {
+		return r.e.engineErr("copy outputs out of the sandbox", err)
+	}
+	defer cp.Content.Close()
+	res.Outputs, res.OutputErrors, err = extractOutputs(cp.Content, path.Base(r.s.workDir()), r.s.Outputs, root, r.lim.Work)
+	return err
+}
+
+// cleanup removes the container, then its volume, with a fresh context.
+func (r *run) cleanup(ctx context.Context) error {
+	var errs []error
+	if r.id != "" {
+		errs = append(errs, r.e.remove(ctx, resource{"container", r.id}))
+	}
+	if r.volume != "" {
+		errs = append(errs, r.e.remove(ctx, resource{"volume", r.volume}))
+	}
+	return errors.Join(errs...)
+}
+
+// capture keeps the first budget bytes of stdout and stderr together and
+// signals once when more arrives.
+type capture struct {
+	mu             sync.Mutex
+	budget         int64
+	used           int64
+	truncated      bool
+	stdout, stderr []byte
+	onOverflow     func()
+}
+
+// errOutputCap stops the stream copy once the cap is passed.
+var errOutputCap = errors.New("output cap reached")
+
+func (c *capture) writer(dst *[]byte) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.truncated {
+			return 0, errOutputCap
+		}
+		room := c.budget - c.used
+		if int64(len(p)) > room {
+			*dst = append(*dst, p[:room]...)
+			c.used = c.budget
+			c.truncated = true
+			c.onOverflow()
+			return int(room), errOutputCap
+		}
+		*dst = append(*dst, p...)
+		c.used += int64(len(p))
+		return len(p), nil
+	})
+}
+
+func (c *capture) result() (stdout, stderr []byte, truncated bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stdout, c.stderr, c.truncated
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func ptr[T any](v T) *T { return &v }
