@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/grader
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build demo test bench lint validate clean
+.PHONY: build demo test bench lint validate images clean
 
 build: ## the grader binary, in bin/
 	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/grader
@@ -23,6 +23,9 @@ validate: build ## prove every exercise of the embedded catalog
 
 bench: build ## Go benchmarks, with ratios against baselines measured in the same run
 	$(GO) test -run '^$$' -bench . -benchtime 1s -count 1 ./...
+
+images: ## the sandbox images, built from Debian packages (no registry needed)
+	bash sandbox/images/build
 
 lint: ## gofmt, go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -1,0 +1,3 @@
+module grader.local/cacheprog
+
+go 1.24

@@ -1,0 +1,3 @@
+module grader.local/warm
+
+go 1.22
