@@ -121,7 +121,7 @@ func wrap(s string, width int) []string {
 			continue
 		}
 		cur, n := "", 0
-		for _, word := range strings.Fields(line) {
+		for _, word := range words(line) {
 			wn := utf8.RuneCountInString(word)
 			switch {
 			case n == 0:
@@ -134,6 +134,20 @@ func wrap(s string, width int) []string {
 			}
 		}
 		out = append(out, cur)
+	}
+	return out
+}
+
+// words splits a line at spaces, except inside `code spans`: a command a
+// learner is told to run stays on one line, whole, so it can be copied.
+func words(line string) []string {
+	var out []string
+	for _, f := range strings.Fields(line) {
+		if n := len(out); n > 0 && strings.Count(out[n-1], "`")%2 == 1 {
+			out[n-1] += " " + f
+			continue
+		}
+		out = append(out, f)
 	}
 	return out
 }
