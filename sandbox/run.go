@@ -264,7 +264,10 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	// Precedence when several limits left a trace: output (the host killed
 	// the run for it), then memory, then pids (both explain a timeout better
 	// than the timeout does), then the timeout.
-	pids := res.ExitCode != 0 && pauseErr == nil && r.pidsFull(fctx)
+	// The pids cgroup keeps its count whether or not the freeze worked (a
+	// fork bomb on a loaded machine can make the pause fail), so it is read
+	// either way.
+	pids := res.ExitCode != 0 && r.pidsFull(fctx)
 	oom := r.killAndInspect(fctx)
 	switch {
 	case reason == LimitOutput:
