@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/runner"
@@ -71,8 +70,6 @@ func codeFor(ctx context.Context, err error, started bool) int {
 		return exitUsage
 	case errors.As(err, &ie), errors.Is(err, exercises.ErrCatalog):
 		return exitInfra
-	case errors.Is(err, fs.ErrNotExist) && !started:
-		return exitUsage
 	case !started:
 		return exitUsage
 	default:
