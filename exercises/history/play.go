@@ -286,25 +286,12 @@ func (s Step) describe() string {
 		return "no action"
 	case len(set) > 1:
 		return andList(set)
-	}
-	switch {
-	case s.Commit != "":
+	case set[0] == "commit":
 		msg, _, _ := strings.Cut(cleanMessage(s.Commit), "\n")
 		return fmt.Sprintf("commit %q", msg)
-	case s.Branch != "":
-		return "branch " + s.Branch
-	case s.Switch != "":
-		return "switch " + s.Switch
-	case s.Merge != "":
-		return "merge " + s.Merge
-	case s.Tag != "":
-		return "tag " + s.Tag
-	case s.Reset != "":
-		return "reset " + s.Reset
-	case s.Remote != "":
-		return "remote " + s.Remote
-	case s.Push != "":
-		return "push " + s.Push
+	case set[0] != "write":
+		arg, _ := s.actionArg(set[0])
+		return set[0] + " " + arg
 	}
 	short := func(paths []string) string {
 		if len(paths) > 3 {

@@ -36,35 +36,38 @@ var modifiers = map[string][]string{
 func (s Step) setActions() []string {
 	var set []string
 	for _, f := range actionFields {
-		if s.actionSet(f) {
+		if _, ok := s.actionArg(f); ok {
 			set = append(set, f)
 		}
 	}
 	return set
 }
 
-func (s Step) actionSet(field string) bool {
+// actionArg returns what an action field of s says (empty for write, whose
+// argument is a map) and whether s sets it: the one place that knows which Go
+// field each action is.
+func (s Step) actionArg(field string) (string, bool) {
 	switch field {
 	case "commit":
-		return s.Commit != ""
+		return s.Commit, s.Commit != ""
 	case "branch":
-		return s.Branch != ""
+		return s.Branch, s.Branch != ""
 	case "switch":
-		return s.Switch != ""
+		return s.Switch, s.Switch != ""
 	case "merge":
-		return s.Merge != ""
+		return s.Merge, s.Merge != ""
 	case "tag":
-		return s.Tag != ""
+		return s.Tag, s.Tag != ""
 	case "reset":
-		return s.Reset != ""
+		return s.Reset, s.Reset != ""
 	case "write":
-		return s.Write != nil
+		return "", s.Write != nil
 	case "remote":
-		return s.Remote != ""
+		return s.Remote, s.Remote != ""
 	case "push":
-		return s.Push != ""
+		return s.Push, s.Push != ""
 	}
-	return false
+	return "", false
 }
 
 // setModifiers returns the YAML names of the modifier fields s sets.
