@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/backendroadmap/grader/sandbox"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript golden files in place")
@@ -31,6 +35,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		UpdateScripts:       *update,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits},
+		Condition:           condition,
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
 			for k, v := range map[string]string{
@@ -74,4 +79,23 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// condition answers [docker]: is a Docker engine reachable? Under CI (the CI
+// variable set) an unreachable engine is an error, so a script that needs
+// Docker fails there instead of skipping.
+func condition(cond string) (bool, error) {
+	if cond != "docker" {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	e, err := sandbox.Connect(ctx)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			return false, fmt.Errorf("CI needs Docker: %v", err)
+		}
+		return false, nil
+	}
+	return true, e.Close()
 }
