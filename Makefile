@@ -27,9 +27,12 @@ bench: build ## Go benchmarks, with ratios against baselines measured in the sam
 images: ## the sandbox images, built from Debian packages (no registry needed)
 	bash sandbox/images/build
 
-lint: ## gofmt, go vet
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+lint: ## gofmt, go vet, staticcheck (dead code, bugs, style)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 clean:
 	rm -rf bin

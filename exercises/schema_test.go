@@ -19,15 +19,16 @@ import (
 
 // fakeParams is a kind's parameter struct using every shape yaml.v3 decodes.
 type fakeParams struct {
-	Branch     string            `yaml:"branch"`
-	Count      *int              `yaml:"count,omitempty"`
-	Tags       []string          `yaml:"tags"`
-	Env        map[string]string `yaml:"env"`
-	Wait       time.Duration     `yaml:"wait"`
-	Ratio      float64           `yaml:"ratio"`
-	Plain      bool              // no tag: yaml.v3 names it "plain"
-	Skipped    string            `yaml:"-"`
-	hidden     string            // unexported: yaml.v3 never sets it
+	Branch  string            `yaml:"branch"`
+	Count   *int              `yaml:"count,omitempty"`
+	Tags    []string          `yaml:"tags"`
+	Env     map[string]string `yaml:"env"`
+	Wait    time.Duration     `yaml:"wait"`
+	Ratio   float64           `yaml:"ratio"`
+	Plain   bool              // no tag: yaml.v3 names it "plain"
+	Skipped string            `yaml:"-"`
+	//lint:ignore U1000 present so the test proves unexported fields stay out of the schema
+	hidden     string // unexported: yaml.v3 never sets it
 	fakeCommon `yaml:",inline"`
 }
 

@@ -295,7 +295,7 @@ func cleanRel(p string, dotOK bool) (string, error) {
 	}
 	for part := range strings.SplitSeq(p, "/") {
 		if part == ".." {
-			return "", fmt.Errorf("%q contains ..", p)
+			return "", fmt.Errorf("%q has a parent-folder (..) component", p)
 		}
 	}
 	if c == "." && !dotOK {

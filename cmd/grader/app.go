@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/rs/zerolog"
-	"github.com/spf13/cobra"
 
 	"github.com/backendroadmap/grader/exercises"
 	gitgrader "github.com/backendroadmap/grader/graders/git"
@@ -37,7 +36,6 @@ type app struct {
 	log     zerolog.Logger
 	code    int  // exit code of a command that ran to a verdict
 	started bool // a command's own code began running
-	cmd     *cobra.Command
 }
 
 // kinds lists every kind of check this binary can grade.

@@ -1,10 +1,6 @@
 package main
 
-import (
-	"os"
-
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -24,14 +20,14 @@ See 'grader help exit-codes' and 'grader help environment'.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       version,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+		PersistentPreRunE: func(*cobra.Command, []string) error {
 			switch a.colorFlag {
 			case "auto", "always", "never":
 			default:
 				return usagef("--color must be auto, always or never, not %q", a.colorFlag)
 			}
 			a.log = a.newLogger()
-			a.started, a.cmd = true, cmd
+			a.started = true
 			return nil
 		},
 	}
@@ -58,13 +54,4 @@ func args(v cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
-}
-
-// workDir returns the current folder, for defaults.
-func workDir() string {
-	d, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	return d
 }

@@ -165,7 +165,9 @@ func (s *Server) Template(ctx context.Context, key string, build func(ctx contex
 	if err := s.usable(); err != nil {
 		return t, err
 	}
-	exists, ready, err := s.templateState(ctx, s.pool, t.Name)
+	// A first look without the lock: the common case, a template already
+	// built, needs no lock at all. Whether it exists is read again under it.
+	_, ready, err := s.templateState(ctx, s.pool, t.Name)
 	if err != nil {
 		return t, fmt.Errorf("template %s: %w", t.Name, err)
 	}
@@ -194,7 +196,7 @@ func (s *Server) Template(ctx context.Context, key string, build func(ctx contex
 		conn.Release()
 	}()
 
-	exists, ready, err = s.templateState(ctx, conn, t.Name)
+	exists, ready, err := s.templateState(ctx, conn, t.Name)
 	if err != nil {
 		return t, fmt.Errorf("template %s: %w", t.Name, err)
 	}
