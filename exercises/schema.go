@@ -112,6 +112,7 @@ var fieldDocs = map[reflect.Type]map[string]string{
 		"solution":     "The reference solution, applied on top of the starter by `grader validate`: `files` and/or `history`.",
 		"wrong":        "Known-wrong solutions. `grader validate` proves each one fails, which keeps checks from being too lenient.",
 		"checks":       "The checks that grade the learner's work, run in dependency order.",
+		"services":     "The services the checks run against, by name, set up once for all of them: postgres (a schema and seed every attempt gets a fresh copy of), redis.",
 	},
 	reflect.TypeFor[recipeSpec](): {
 		"files":      "A folder inside the exercise whose contents are copied into the workspace.",
@@ -379,8 +380,10 @@ func (g *schemaGen) constrain(root *jsonSchema, kinds runner.Kinds) error {
 	}
 	slices.Sort(names)
 	prop(check, "check", "kind").Enum = names
+	services := prop(root, "spec", "services")
+	services.Properties, services.AdditionalProperties = map[string]*jsonSchema{}, false
 	for _, name := range names {
-		params, err := g.params(name, kinds[name])
+		params, err := g.params(name, kinds[name], services)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -405,7 +408,8 @@ var errParamsSeen = errors.New("parameters seen")
 // it with a Decode that records its argument and fails, so no kind needs to
 // declare its parameters anywhere else. It returns nil for a kind that never
 // decodes.
-func (g *schemaGen) params(name string, k runner.Kind) (s *jsonSchema, err error) {
+// The services it asks for are added to services' properties.
+func (g *schemaGen) params(name string, k runner.Kind, services *jsonSchema) (s *jsonSchema, err error) {
 	var got any
 	decode := func(v any) error {
 		if got == nil {
@@ -413,11 +417,34 @@ func (g *schemaGen) params(name string, k runner.Kind) (s *jsonSchema, err error
 		}
 		return errParamsSeen
 	}
+	var svcErr error
+	service := func(svc string, v any) error {
+		if services.Properties[svc] == nil {
+			t := reflect.TypeOf(v)
+			if t.Kind() != reflect.Pointer {
+				svcErr = fmt.Errorf("schema: kind %s decodes service %s into a %s, not a pointer", name, svc, t)
+				return errParamsSeen
+			}
+			g.inline = true
+			ss, err := g.of(t.Elem())
+			g.inline = false
+			if err != nil {
+				svcErr = fmt.Errorf("schema: kind %s: service %s: %w", name, svc, err)
+				return errParamsSeen
+			}
+			ss.Description = fmt.Sprintf("The %s service, as the %s checks use it.", svc, strings.SplitN(name, ".", 2)[0])
+			services.Properties[svc] = ss
+		}
+		return nil
+	}
 	var panicked any
 	func() {
 		defer func() { panicked = recover() }()
-		_, err = k.Compile(runner.Params{Decode: decode, Files: emptyFS{}})
+		_, err = k.Compile(runner.Params{Decode: decode, Files: emptyFS{}, Service: service})
 	}()
+	if svcErr != nil {
+		return nil, svcErr
+	}
 	if panicked != nil {
 		return nil, fmt.Errorf("schema: kind %s panicked while compiling: %v", name, panicked)
 	}

@@ -43,6 +43,9 @@ type spec struct {
 	Solution     recipeSpec  `yaml:"solution"`
 	Wrong        []wrongSpec `yaml:"wrong"`
 	Checks       []checkSpec `yaml:"checks"`
+	// Services configures the services the checks use, by name (postgres,
+	// redis); the kinds that use a service decode its block.
+	Services map[string]yaml.Node `yaml:"services"`
 }
 
 type recipeSpec struct {
@@ -148,6 +151,10 @@ type parser struct {
 	file     string
 	root     *yaml.Node
 	problems []Problem
+	// services is the spec's services block; servicesUsed, the names a
+	// kind asked for (a declared service no check uses is a mistake).
+	services     map[string]yaml.Node
+	servicesUsed map[string]bool
 }
 
 func (p *parser) err() error {
@@ -285,6 +292,7 @@ func (p *parser) line(field string) int {
 
 func (p *parser) validate(s *spec, dir fs.FS, folder string, kinds runner.Kinds) *Exercise {
 	ex := &Exercise{}
+	p.services = s.Services
 	switch {
 	case s.Format == 0:
 		p.add("format", "required: add `format: %d` at the top", FormatVersion)
@@ -322,6 +330,11 @@ func (p *parser) validate(s *spec, dir fs.FS, folder string, kinds runner.Kinds)
 	ex.Solution = p.recipe("solution", s.Solution, dir)
 	ex.Solution.Git = ex.Starter.Git
 	checkIDs := p.checks(s, ex, dir, kinds)
+	for _, name := range slices.Sorted(maps.Keys(s.Services)) {
+		if !p.servicesUsed[name] {
+			p.add("services."+name, "no check uses service %q; remove it or add a check of a kind that does", name)
+		}
+	}
 	if len(s.Wrong) == 0 {
 		p.add("wrong", "required: at least one known-wrong solution, which `grader validate` proves fails (it keeps checks from being too lenient)")
 	}
@@ -455,11 +468,40 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 	}
 	with := &cs.With
 	decode := func(v any) error { return decodeStrict(with, v) }
-	checker, err := kind.Compile(runner.Params{Decode: decode, Files: dir})
+	service := func(name string, v any) error {
+		n, ok := p.services[name]
+		if !ok {
+			return &serviceError{field: "services." + name, msg: fmt.Sprintf("required by %s (kind %s): declare the exercise's %s service", f, cs.Kind, name)}
+		}
+		if p.servicesUsed == nil {
+			p.servicesUsed = map[string]bool{}
+		}
+		p.servicesUsed[name] = true
+		if err := decodeStrict(&n, v); err != nil {
+			var fe *fieldError
+			if errors.As(err, &fe) {
+				field := "services." + name
+				if fe.field != "" {
+					field += "." + fe.field
+				}
+				return &serviceError{field: field, msg: fe.msg, line: fe.line}
+			}
+			return &serviceError{field: "services." + name, msg: err.Error(), line: n.Line}
+		}
+		return nil
+	}
+	checker, err := kind.Compile(runner.Params{Decode: decode, Files: dir, Service: service})
 	if err != nil {
 		var pe *runner.ParamError
 		var fe *fieldError
+		var se *serviceError
 		switch {
+		case errors.As(err, &se):
+			if se.line == 0 {
+				p.add(se.field, "%s", se.msg)
+			} else {
+				p.problems = append(p.problems, Problem{File: p.file, Line: se.line, Field: se.field, Msg: se.msg})
+			}
 		case errors.As(err, &pe):
 			p.add(f+".with."+pe.Field, "%s", pe.Msg)
 		case errors.As(err, &fe):
@@ -483,6 +525,15 @@ type fieldError struct {
 }
 
 func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+
+// serviceError is a problem with the exercise's services block, found while
+// a kind decoded it: reported at the block's own field, not the check's.
+type serviceError struct {
+	field, msg string
+	line       int
+}
+
+func (e *serviceError) Error() string { return e.field + ": " + e.msg }
 
 // decodeStrict decodes a check's `with:` block into v, rejecting fields v's
 // struct does not declare. (yaml.Node.Decode has no KnownFields switch.)

@@ -93,6 +93,22 @@ func fakeKinds() runner.Kinds {
 				return runner.Passed("")
 			}), nil
 		}),
+		// fake.stored passes when the file its exercise's "store" service
+		// names exists: a kind configured by a services block.
+		"fake.stored": runner.KindFunc(func(p runner.Params) (runner.Checker, error) {
+			var svc struct {
+				Path string `yaml:"path"`
+			}
+			if err := p.Service("store", &svc); err != nil {
+				return nil, err
+			}
+			return runner.CheckerFunc(func(_ context.Context, a runner.Attempt) runner.Outcome {
+				if _, err := os.Stat(filepath.Join(a.Dir, svc.Path)); err != nil {
+					return runner.Failed("%s is missing", svc.Path)
+				}
+				return runner.Passed("")
+			}), nil
+		}),
 		"fake.broken": runner.KindFunc(func(p runner.Params) (runner.Checker, error) {
 			return runner.CheckerFunc(func(context.Context, runner.Attempt) runner.Outcome {
 				return runner.Errored(errors.New("docker is not running"))
@@ -427,5 +443,38 @@ func TestSpecErrorMessage(t *testing.T) {
 	_, err = loadGreet(t, edit(t, "format: 1", "format: 2"))
 	if got := err.Error(); !strings.HasPrefix(got, "invalid exercise spec:\n  greet/") {
 		t.Errorf("one problem: Error() = %q", got)
+	}
+}
+
+// TestSpecServices: a services block is decoded by the kinds that use it, and
+// its mistakes point at the block's own lines, not at the checks.
+func TestSpecServices(t *testing.T) {
+	stored := "checks:\n  - id: stored\n    name: the store file exists\n    kind: fake.stored\n    hints: [Create it.]\n"
+	t.Run("used", func(t *testing.T) {
+		ex, err := loadGreet(t, edit(t, "checks:\n", "services:\n  store:\n    path: greeting.txt\n"+stored))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ex.Checks) != 3 || ex.Checks[0].Kind != "fake.stored" {
+			t.Fatalf("checks = %+v", ex.Checks)
+		}
+	})
+	tests := []struct {
+		name  string
+		edits []string
+		want  []wantProblem
+	}{
+		{"missing", []string{"checks:\n", stored},
+			[]wantProblem{{"services.store", 1, []string{"required by checks[0] (kind fake.stored)", "declare the exercise's store service"}}}},
+		{"unknown field", []string{"checks:\n", "services:\n  store:\n    pth: greeting.txt\n" + stored},
+			[]wantProblem{{"services.store.pth", 18, []string{"unknown parameter", "did you mean path?"}}}},
+		{"unused", []string{"checks:\n", "services:\n  cache:\n    size: 1\nchecks:\n"},
+			[]wantProblem{{"services.cache", 18, []string{`no check uses service "cache"`}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadGreet(t, edit(t, tt.edits...))
+			assertProblems(t, err, "greet/exercise.yaml", tt.want)
+		})
 	}
 }

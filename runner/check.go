@@ -77,6 +77,12 @@ type Params struct {
 	Decode func(v any) error
 	// Files is the exercise's own folder, for kinds that read reference files.
 	Files fs.FS
+	// Service fills v from the exercise's `services.<name>` block: what a
+	// kind's service (a PostgreSQL schema and seed, a Redis dataset) is set up
+	// with, declared once for all the exercise's checks. It is an error when
+	// the exercise declares no such block. Nil when the caller has no
+	// exercise (a schema generator), which kinds treat as an empty block.
+	Service func(name string, v any) error
 }
 
 // Kind is one kind of check (git.branch, sql.result, ...). A kind compiles its

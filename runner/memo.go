@@ -8,6 +8,9 @@ import "sync"
 type Memo struct {
 	mu sync.Mutex
 	m  map[any]memoEntry
+	// cmu guards cleanups apart from mu, so the f passed to Do may register one.
+	cmu      sync.Mutex
+	cleanups []func()
 }
 
 type memoEntry struct {
@@ -33,4 +36,33 @@ func (m *Memo) Do(key any, f func() (any, error)) (any, error) {
 	}
 	m.m[key] = memoEntry{v, err}
 	return v, err
+}
+
+// Cleanup registers f to run when the attempt ends, after its last check: a
+// kind that made something for the attempt (a database, a container) removes
+// it there. Cleanups run in reverse order of registration. A checker that
+// outlived its deadline may still be running when they do, so f must cope
+// with a resource in use (drop it forcibly). A nil Memo runs nothing: callers
+// without a Memo own their cleanup.
+func (m *Memo) Cleanup(f func()) {
+	if m == nil {
+		return
+	}
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
+	m.cleanups = append(m.cleanups, f)
+}
+
+// Close runs the registered cleanups, last first, and forgets them. [Run] calls it when grading ends, interrupted or not.
+func (m *Memo) Close() {
+	if m == nil {
+		return
+	}
+	m.cmu.Lock()
+	fs := m.cleanups
+	m.cleanups = nil
+	m.cmu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
 }

@@ -29,7 +29,8 @@ type Options struct {
 // ctx is cancelled, the check under way and all later ones become errors and the
 // report is marked interrupted.
 //
-// Hidden checks are left out unless a.Strict is set.
+// Hidden checks are left out unless a.Strict is set. What the checks stored
+// in a.Memo is released when Run returns (see [Memo.Cleanup]).
 func Run(ctx context.Context, ex *Exercise, a Attempt, opt Options) *Report {
 	now := opt.Now
 	if now == nil {
@@ -39,6 +40,7 @@ func Run(ctx context.Context, ex *Exercise, a Attempt, opt Options) *Report {
 	if a.Memo == nil {
 		a.Memo = &Memo{}
 	}
+	defer a.Memo.Close()
 	rep := &Report{
 		Schema:   ResultsSchema,
 		Exercise: ExerciseRef{ID: ex.ID, Title: ex.Title, Skill: ex.Skill, Phase: ex.Phase},

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,41 @@ func TestMemoSharesAcrossChecks(t *testing.T) {
 	Run(t.Context(), ex, Attempt{}, Options{})
 	if opens != 2 {
 		t.Fatalf("a second attempt must not reuse the first one's memo (opens=%d)", opens)
+	}
+}
+
+// TestMemoCleanupsRunAfterLastCheck: what a kind made for an attempt (a
+// database) is removed once grading ends — also when it is interrupted — and
+// not before the last check.
+func TestMemoCleanupsRunAfterLastCheck(t *testing.T) {
+	var events []string
+	mk := func(id string) CheckerFunc {
+		return func(_ context.Context, a Attempt) Outcome {
+			events = append(events, "check "+id)
+			_, _ = a.Memo.Do(id, func() (any, error) {
+				a.Memo.Cleanup(func() { events = append(events, "drop "+id) })
+				return nil, nil
+			})
+			return Passed("")
+		}
+	}
+	ex := &Exercise{Checks: []Check{{ID: "a", Checker: mk("a")}, {ID: "b", Checker: mk("b")}}}
+	Run(t.Context(), ex, Attempt{}, Options{})
+	want := []string{"check a", "check b", "drop b", "drop a"}
+	if !slices.Equal(events, want) {
+		t.Fatalf("events = %q, want %q", events, want)
+	}
+
+	events = nil
+	ctx, cancel := context.WithCancel(t.Context())
+	stop := CheckerFunc(func(_ context.Context, a Attempt) Outcome {
+		a.Memo.Cleanup(func() { events = append(events, "drop stop") })
+		cancel()
+		return Passed("")
+	})
+	ex = &Exercise{Checks: []Check{{ID: "a", Checker: stop}, {ID: "b", Checker: mk("b")}}}
+	rep := Run(ctx, ex, Attempt{}, Options{})
+	if !rep.Interrupted || !slices.Equal(events, []string{"drop stop"}) {
+		t.Fatalf("interrupted run: interrupted=%v events=%q; want the cleanup to run anyway", rep.Interrupted, events)
 	}
 }
