@@ -27,6 +27,10 @@
 // left. testcontainers' reaper (Ryuk) cannot be pulled without a registry, so
 // this package owns that cleanup.
 //
+// Service containers (a PostgreSQL, a Redis) are started by
+// [Engine.StartService]: trusted images, a port published on 127.0.0.1 only,
+// data on a tmpfs, the same labels and cleanup.
+//
 // Images named by exercises (postgres:16, python:3.12, ...) go through an
 // [ImageMap], so an air-gapped machine can point them at local builds
 // (`make images`). Docker being unreachable is [ErrNoDocker]; an image that is

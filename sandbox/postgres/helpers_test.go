@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/moby/moby/api/types/network"
 	"os"
 	"path/filepath"
 	"sync"
@@ -173,7 +174,7 @@ func inspect(t testing.TB, id string) (found bool, running bool, labels map[stri
 	}
 	c := res.Container
 	if c.NetworkSettings != nil {
-		for _, b := range c.NetworkSettings.Ports[pgPort] {
+		for _, b := range c.NetworkSettings.Ports[network.MustParsePort("5432/tcp")] {
 			hostIP = b.HostIP.String()
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/postgres/pgtest"
 )
 
 // TestColdStartThenWarmReuse is two `grader check` runs: the first starts the
@@ -407,12 +408,13 @@ func TestTemplateBuiltOnceUnderConcurrency(t *testing.T) {
 	}
 }
 
-// TestFromURL uses the warm container as if it were a CI service container:
-// grader creates and drops only its own grader_ databases there.
+// TestFromURL uses a plain PostgreSQL that testcontainers-go starts, as a CI
+// job's service container would be: grader creates and drops only its own
+// grader_ databases there.
 func TestFromURL(t *testing.T) {
-	warm := sharedServer(t)
+	serverURL := pgtest.Server(t)
 	ctx := t.Context()
-	admin, err := pgx.Connect(ctx, warm.AdminURL())
+	admin, err := pgx.Connect(ctx, serverURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +426,7 @@ func TestFromURL(t *testing.T) {
 	mustExec(t, admin, `CREATE ROLE `+ident(stale))
 	mustExec(t, admin, `CREATE DATABASE `+ident(stale)+` OWNER `+ident(stale))
 
-	for _, url := range []string{warm.AdminURL(), keywordForm(t, warm.AdminURL())} {
+	for _, url := range []string{serverURL, keywordForm(t, serverURL)} {
 		srv, err := FromURL(ctx, url)
 		if err != nil {
 			t.Fatalf("FromURL(%s): %v", redact(url), err)
@@ -483,7 +485,7 @@ func TestFromURL(t *testing.T) {
 	mustExec(t, admin, `CREATE ROLE plain LOGIN PASSWORD 'plain' CREATEDB`)
 	mustExec(t, admin, `GRANT CONNECT ON DATABASE postgres TO plain`)
 	defer admin.Exec(context.WithoutCancel(ctx), `DROP ROLE IF EXISTS plain`)
-	plainURL, _ := withCredentials(warm.AdminURL(), "plain", "plain", "postgres")
+	plainURL, _ := withCredentials(serverURL, "plain", "plain", "postgres")
 	if srv, err := FromURL(ctx, plainURL); err == nil {
 		srv.Close()
 		t.Error("FromURL accepted a role that is not a superuser")

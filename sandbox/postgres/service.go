@@ -9,23 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/jackc/pgx/v5"
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
-	"github.com/testcontainers/testcontainers-go"
-	tclog "github.com/testcontainers/testcontainers-go/log"
-	tcpostgres "github.com/testcontainers/testcontainers-go/modules/postgres"
 
 	"github.com/backendroadmap/grader/sandbox"
 )
@@ -34,9 +28,9 @@ import (
 // [sandbox.LabelManaged], [sandbox.LabelOwner] and [sandbox.LabelCreated]
 // (so `grader gc` sweeps them like any other sandbox container).
 const (
-	// LabelService names the service a container runs ("postgres"), so tools
-	// can tell service containers from sandbox runs.
-	LabelService = "org.grader.service"
+	// LabelService is [sandbox.LabelService], which names the service a
+	// container runs ("postgres").
+	LabelService = sandbox.LabelService
 	// LabelWarm marks the learner's warm server ("1"), the one container that
 	// is meant to outlive the process that started it.
 	LabelWarm = "org.grader.warm"
@@ -79,9 +73,8 @@ const (
 	healthWait = 3 * time.Second
 )
 
-var pgPort = network.MustParsePort("5432/tcp")
-
-// Service starts and finds PostgreSQL containers through testcontainers-go.
+// Service starts and finds PostgreSQL containers through the sandbox's
+// Docker engine ([sandbox.Engine.StartService]).
 // Its zero value is ready to use; set the fields before the first call. It
 // holds no connection itself, so a fresh Service in a new process finds the
 // same warm server.
@@ -99,7 +92,7 @@ type Service struct {
 	// the lock that serializes starting it. Default: the user's cache folder
 	// (os.UserCacheDir)/grader.
 	StateDir string
-	// Logf, if set, receives progress lines (testcontainers' included), for
+	// Logf, if set, receives progress lines, for
 	// stderr or a debug log; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -122,22 +115,30 @@ var _ dockerAPI = (*client.Client)(nil)
 type engine struct {
 	owner string
 	api   dockerAPI
+	sb    *sandbox.Engine
 }
 
-// open pings Docker through the sandbox before testcontainers-go is touched:
-// its own host detection can panic when no engine is found.
+// open connects to Docker through the sandbox, which pings it: no Docker is
+// [sandbox.ErrNoDocker] with advice.
 func (s *Service) open(ctx context.Context) (*engine, error) {
 	eng, err := sandbox.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	owner := eng.Owner()
-	_ = eng.Close() // it created nothing; the ping was the point
+	eng.Images = s.Images
 	api, err := client.New(client.FromEnv)
 	if err != nil {
+		_ = eng.Close()
 		return nil, &sandbox.Error{Kind: sandbox.ErrNoDocker, Msg: "cannot set up a Docker client", Err: err}
 	}
-	return &engine{owner: owner, api: api}, nil
+	return &engine{owner: eng.Owner(), api: api, sb: eng}, nil
+}
+
+// close releases the engine's connections. The containers it started stay:
+// this package removes them itself (see [Server.Close]).
+func (e *engine) close() {
+	_ = e.api.Close()
+	_ = e.sb.Close()
 }
 
 func (s *Service) logf(format string, args ...any) {
@@ -312,7 +313,7 @@ func (s *Service) Acquire(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer e.api.Close()
+	defer e.close()
 	ref, imageID, err := s.image(ctx, e)
 	if err != nil {
 		return nil, err
@@ -386,7 +387,7 @@ func (s *Service) Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer e.api.Close()
+	defer e.close()
 	ref, _, err := s.image(ctx, e)
 	if err != nil {
 		return nil, err
@@ -407,7 +408,7 @@ func (s *Service) RemoveWarm(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	defer e.api.Close()
+	defer e.close()
 	dir, err := s.stateDir()
 	if err != nil {
 		return false, err
@@ -471,100 +472,52 @@ func removeWith(ctx context.Context, api dockerAPI, id string) error {
 	return engineErr("remove PostgreSQL container "+shortID(id), err)
 }
 
-// tcOnce configures testcontainers-go before it first reads its
-// configuration (once per process). The reaper (Ryuk) goes off: its image
-// cannot be pulled without a registry, and this package removes its
-// containers itself. Its process-wide logger goes quiet: it would print a
-// banner on grader's stderr; each container's lines go to Service.Logf.
-var tcOnce sync.Once
-
-func setupTestcontainers() {
-	tcOnce.Do(func() {
-		_ = os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
-		tclog.SetDefault(tclog.NewNoopLogger())
-	})
-}
-
-// tcLogger sends testcontainers' log lines to Service.Logf.
-type tcLogger struct{ s *Service }
-
-func (l tcLogger) Printf(format string, args ...any) { l.s.logf("testcontainers: "+format, args...) }
-
 // start runs a new container and waits until it answers SELECT 1. extra
 // labels mark a warm server; name, if set, names the container. It returns the
 // server, its superuser password and its host port.
 func (s *Service) start(ctx context.Context, e *engine, ref string, extra map[string]string, name string) (srv *Server, password string, port int, err error) {
-	setupTestcontainers()
 	t0 := time.Now()
 	boot := randomHex(18)
-	labels := map[string]string{
-		sandbox.LabelManaged: "1",
-		sandbox.LabelOwner:   e.owner,
-		sandbox.LabelCreated: strconv.FormatInt(time.Now().Unix(), 10),
-		LabelService:         "postgres",
-	}
+	labels := map[string]string{}
 	for k, v := range extra {
 		labels[k] = v
 	}
 	limit, step := watchdogArgs(s.idle())
 	cmd := append([]string{"bash", "-c", watchdogScript, "grader-postgres", limit, step, "postgres"}, serverArgs...)
-	opts := []testcontainers.ContainerCustomizer{
-		testcontainers.WithLogger(tcLogger{s}),
-		tcpostgres.WithUsername(adminUser),
-		tcpostgres.WithPassword(boot),
-		tcpostgres.WithDatabase("postgres"),
-		testcontainers.WithCmd(cmd...),
-		testcontainers.WithLabels(labels),
-		// initdb and all data on a tmpfs: nothing to sync, gone with the container.
-		testcontainers.WithTmpfs(map[string]string{pgData: "rw,nosuid,nodev,size=1g,mode=0700"}),
+	svc, err := e.sb.StartService(ctx, sandbox.ServiceSpec{
+		Service: "postgres",
+		Image:   ref,
+		Cmd:     cmd,
+		Env:     []string{"POSTGRES_USER=" + adminUser, "POSTGRES_PASSWORD=" + boot, "POSTGRES_DB=postgres"},
 		// Root only long enough for the entrypoint to own the tmpfs (whatever
 		// the image's postgres uid is); it then drops to postgres for good.
-		testcontainers.WithConfigModifier(func(c *container.Config) { c.User = "0" }),
-		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
-			// Reachable from this machine only.
-			hc.PortBindings = network.PortMap{pgPort: {{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}}
-			hc.ShmSize = 256 << 20
-			hc.LogConfig = container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m", "max-file": "1"}}
-		}),
-	}
-	if name != "" {
-		opts = append(opts, testcontainers.WithName(name))
-	}
-	ctr, runErr := tcpostgres.Run(ctx, ref, opts...)
-	// Run can return a container and an error: own its removal first.
-	var id string
-	if ctr != nil && ctr.Container != nil {
-		id = ctr.GetContainerID()
-	}
-	fail := func(err error) (*Server, string, int, error) {
-		if id != "" {
-			_ = e.remove(ctx, id)
-		}
-		return nil, "", 0, err
-	}
-	if runErr != nil {
-		if ctx.Err() != nil {
-			return fail(ctx.Err())
-		}
-		return fail(&sandbox.Error{Msg: "cannot start a PostgreSQL container from " + ref, Err: runErr,
-			Hint: "check `docker info` and that the image runs: docker run --rm -e POSTGRES_PASSWORD=x " + ref})
-	}
-	if id == "" {
-		return fail(errors.New("testcontainers returned no PostgreSQL container"))
-	}
-	ins, err := e.api.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+		User: "0",
+		Port: 5432,
+		// initdb and all data on a tmpfs: nothing to sync, gone with the container.
+		Tmpfs:   map[string]string{pgData: "rw,nosuid,nodev,size=1g,mode=0700"},
+		ShmSize: 256 << 20,
+		Memory:  2 * sandbox.GiB,
+		Labels:  labels,
+		Name:    name,
+		// This package removes its containers itself: a warm one outlives the
+		// process, a throwaway one goes at Server.Close (or its idle watchdog).
+		Keep: true,
+	})
 	if err != nil {
-		return fail(engineErr("inspect PostgreSQL container", err))
-	}
-	if ins.Container.NetworkSettings != nil {
-		for _, b := range ins.Container.NetworkSettings.Ports[pgPort] {
-			if p, err := strconv.Atoi(b.HostPort); err == nil && p > 0 {
-				port = p
-			}
+		if ctx.Err() != nil {
+			return nil, "", 0, ctx.Err()
 		}
+		var se *sandbox.Error
+		if errors.As(err, &se) {
+			return nil, "", 0, err
+		}
+		return nil, "", 0, &sandbox.Error{Msg: "cannot start a PostgreSQL container from " + ref, Err: err,
+			Hint: "check `docker info` and that the image runs: docker run --rm -e POSTGRES_PASSWORD=x " + ref}
 	}
-	if port == 0 {
-		return fail(fmt.Errorf("PostgreSQL container %s has no published port", shortID(id)))
+	id, port := svc.ID, svc.HostPort
+	fail := func(err error) (*Server, string, int, error) {
+		_ = e.remove(ctx, id)
+		return nil, "", 0, err
 	}
 	if err := s.waitReady(ctx, e, id, adminDSN(boot, port)); err != nil {
 		return fail(err)

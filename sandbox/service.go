@@ -1,0 +1,165 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+)
+
+// LabelService names the service a service container runs ("postgres",
+// "redis"), so tools can tell service containers from sandbox runs.
+const LabelService = "org.grader.service"
+
+// ServiceSpec is a service container that checks talk to: a database or a
+// cache, from a trusted image, reachable from this machine only. The
+// learner's code never runs in it; what the learner sends it (SQL, Redis
+// commands) goes through a client that the service itself confines (a
+// PostgreSQL role without rights, a Redis of its own).
+type ServiceSpec struct {
+	// Service names it, for the [LabelService] label and messages.
+	Service string
+	// Image is the image as the exercise names it (postgres:15); the engine's
+	// [ImageMap] may redirect it.
+	Image string
+	// Cmd replaces the image's command; Env adds "KEY=value" entries.
+	Cmd []string
+	Env []string
+	// User runs the container's main process ("" keeps the image's; "0" lets
+	// an entrypoint prepare its data folder before dropping to its own user).
+	User string
+	// Port is the container port to publish, on 127.0.0.1 at a free host port.
+	Port int
+	// Tmpfs mounts, path → options: service data on memory, gone with the
+	// container.
+	Tmpfs map[string]string
+	// ShmSize is /dev/shm's size in bytes (0: the engine's 64 MiB).
+	ShmSize int64
+	// Memory bounds the container (0: [DefaultMemory]); swap equals it.
+	Memory int64
+	// Labels are added to the sandbox's own.
+	Labels map[string]string
+	// Name names the container ("": the engine picks one).
+	Name string
+	// Keep leaves the container running when the engine closes: a warm
+	// server that the next grader process reuses. The caller owns its
+	// removal (and should give it an idle timeout of its own).
+	Keep bool
+}
+
+// Service is a started service container.
+type Service struct {
+	// ID is the container's ID.
+	ID string
+	// Ref is the image reference that ran, after the image map.
+	Ref string
+	// HostPort is where ServiceSpec.Port is published on 127.0.0.1.
+	HostPort int
+
+	e *Engine
+}
+
+// servicePids bounds a service container's processes: PostgreSQL's
+// backends, with room to spare.
+const servicePids = 512
+
+// StartService creates and starts a service container and returns once the
+// engine runs it; whether the service inside is ready is for the caller to
+// find out with a real connection (log lines lie). A missing image is
+// [ErrImageMissing]. The container carries the sandbox's labels plus
+// [LabelService], so `grader gc` sweeps it; it is removed by
+// [Service.Remove] or, unless Keep is set, when the engine closes.
+func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, error) {
+	if s.Service == "" || s.Image == "" || s.Port <= 0 || s.Port > 65535 {
+		return nil, invalidf("a service needs a name, an image and a port")
+	}
+	ref := e.Images.Resolve(s.Image)
+	if err := e.ensureImage(ctx, s.Image, ref); err != nil {
+		return nil, err
+	}
+	labels := e.labels()
+	labels[LabelService] = s.Service
+	for k, v := range s.Labels {
+		labels[k] = v
+	}
+	memory := s.Memory
+	if memory <= 0 {
+		memory = DefaultMemory
+	}
+	port, err := network.ParsePort(strconv.Itoa(s.Port) + "/tcp")
+	if err != nil {
+		return nil, invalidf("service port: " + err.Error())
+	}
+	hc := &container.HostConfig{
+		// Reachable from this machine only, never from the network.
+		PortBindings: network.PortMap{port: {{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}},
+		SecurityOpt:  []string{"no-new-privileges"},
+		Tmpfs:        s.Tmpfs,
+		ShmSize:      s.ShmSize,
+		LogConfig:    container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m", "max-file": "1"}},
+		Resources: container.Resources{
+			Memory:     memory,
+			MemorySwap: memory,
+			PidsLimit:  ptr(int64(servicePids)),
+		},
+	}
+	cfg := &container.Config{
+		Image:        ref,
+		Cmd:          s.Cmd,
+		Env:          s.Env,
+		User:         s.User,
+		Labels:       labels,
+		ExposedPorts: network.PortSet{port: struct{}{}},
+	}
+	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: s.Name})
+	svc := &Service{ID: created.ID, Ref: ref, e: e}
+	if svc.ID != "" && !s.Keep { // register before checking err: it may exist anyway
+		if !e.track("container", svc.ID) {
+			_ = svc.Remove(ctx)
+			return nil, errors.New("sandbox engine is closed")
+		}
+	}
+	fail := func(err error) (*Service, error) {
+		if svc.ID != "" {
+			_ = svc.Remove(ctx)
+		}
+		return nil, err
+	}
+	if err != nil {
+		return fail(e.engineErr("create "+s.Service+" container from "+ref, err))
+	}
+	if _, err := e.api.ContainerStart(ctx, svc.ID, client.ContainerStartOptions{}); err != nil {
+		return fail(e.engineErr("start "+s.Service+" container from "+ref, err))
+	}
+	ins, err := e.api.ContainerInspect(ctx, svc.ID, client.ContainerInspectOptions{})
+	if err != nil {
+		return fail(e.engineErr("inspect "+s.Service+" container", err))
+	}
+	if ns := ins.Container.NetworkSettings; ns != nil {
+		for _, b := range ns.Ports[port] {
+			if p, err := strconv.Atoi(b.HostPort); err == nil && p > 0 {
+				svc.HostPort = p
+			}
+		}
+	}
+	if svc.HostPort == 0 {
+		return fail(fmt.Errorf("%s container %s has no published port", s.Service, short(svc.ID)))
+	}
+	return svc, nil
+}
+
+// Remove kills and removes the service container, with a context of its own
+// so a cancelled caller still cleans up. Already gone counts as removed.
+func (s *Service) Remove(ctx context.Context) error {
+	err := s.e.remove(ctx, resource{"container", s.ID})
+	if err != nil && strings.Contains(err.Error(), "already in progress") {
+		return nil
+	}
+	return err
+}
