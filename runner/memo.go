@@ -7,35 +7,39 @@ import "sync"
 // Memo; nothing in it outlives the attempt.
 type Memo struct {
 	mu sync.Mutex
-	m  map[any]memoEntry
+	m  map[any]*memoEntry
 	// cmu guards cleanups apart from mu, so the f passed to Do may register one.
 	cmu      sync.Mutex
 	cleanups []func()
 }
 
 type memoEntry struct {
-	v   any
-	err error
+	once sync.Once
+	v    any
+	err  error
 }
 
 // Do returns the value stored under key, calling f to make it on first use. An
 // error is remembered too, so a broken repository is reported once per check, not
-// reopened. A nil Memo calls f every time.
+// reopened. Concurrent callers of one key wait for the first; f may itself call
+// Do for other keys (a file's run needs the attempt's database). A nil Memo
+// calls f every time.
 func (m *Memo) Do(key any, f func() (any, error)) (any, error) {
 	if m == nil {
 		return f()
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if e, ok := m.m[key]; ok {
-		return e.v, e.err
-	}
-	v, err := f()
 	if m.m == nil {
-		m.m = map[any]memoEntry{}
+		m.m = map[any]*memoEntry{}
 	}
-	m.m[key] = memoEntry{v, err}
-	return v, err
+	e, ok := m.m[key]
+	if !ok {
+		e = &memoEntry{}
+		m.m[key] = e
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.v, e.err = f() })
+	return e.v, e.err
 }
 
 // Cleanup registers f to run when the attempt ends, after its last check: a

@@ -239,3 +239,16 @@ func TestMemoCleanupsRunAfterLastCheck(t *testing.T) {
 		t.Fatalf("interrupted run: interrupted=%v events=%q; want the cleanup to run anyway", rep.Interrupted, events)
 	}
 }
+
+// TestMemoNests: a value made from another (a file's run from the attempt's
+// database) is made inside Do without deadlocking.
+func TestMemoNests(t *testing.T) {
+	m := &Memo{}
+	v, err := m.Do("outer", func() (any, error) {
+		inner, err := m.Do("inner", func() (any, error) { return 1, nil })
+		return inner.(int) + 1, err
+	})
+	if err != nil || v.(int) != 2 {
+		t.Fatalf("Do = %v, %v; want 2", v, err)
+	}
+}

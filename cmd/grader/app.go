@@ -11,6 +11,7 @@ import (
 
 	"github.com/backendroadmap/grader/exercises"
 	gitgrader "github.com/backendroadmap/grader/graders/git"
+	sqlgrader "github.com/backendroadmap/grader/graders/sql"
 	"github.com/backendroadmap/grader/progress"
 	"github.com/backendroadmap/grader/report"
 	"github.com/backendroadmap/grader/runner"
@@ -33,16 +34,22 @@ type app struct {
 	// neither --catalog nor $GRADER_CATALOG names one.
 	wsSource string
 
+	// svc connects checks to Docker and PostgreSQL when they first need them.
+	svc *services
+
 	log     zerolog.Logger
 	code    int  // exit code of a command that ran to a verdict
 	started bool // a command's own code began running
 }
 
-// kinds lists every kind of check this binary can grade.
-func kinds() runner.Kinds {
+// kinds lists every kind of check this binary can grade; svc gives them
+// what they need from outside the process, on first use.
+func kinds(svc *services) runner.Kinds {
 	all := runner.Kinds{}
-	for name, k := range gitgrader.Kinds() {
-		all[name] = k
+	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres)} {
+		for name, k := range ks {
+			all[name] = k
+		}
 	}
 	return all
 }
@@ -73,7 +80,7 @@ func (a *app) catalog() (*exercises.Catalog, error) {
 	if err != nil && spec != "" {
 		return nil, err
 	}
-	return exercises.Open(a.ctx, exercises.Source{Spec: spec, CacheDir: cache, Refresh: a.refresh}, kinds())
+	return exercises.Open(a.ctx, exercises.Source{Spec: spec, CacheDir: cache, Refresh: a.refresh}, kinds(a.svc))
 }
 
 // exercise loads one exercise from the catalog.

@@ -135,7 +135,7 @@ func solvedWorkspace(b *testing.B, commits int) string {
 
 func embeddedExercise(b *testing.B, id string) *exercises.Exercise {
 	b.Helper()
-	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, kinds())
+	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, kinds(&services{}))
 	if err != nil {
 		b.Fatal(err)
 	}

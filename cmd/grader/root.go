@@ -37,6 +37,7 @@ See 'grader help exit-codes' and 'grader help environment'.`,
 	pf.BoolVar(&a.refresh, "refresh", false, "fetch a git catalog again instead of using the pinned clone")
 	pf.StringVar(&a.colorFlag, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
 	pf.CountVarP(&a.verbose, "verbose", "v", "log more on stderr (-v info, -vv debug)")
+	pf.StringVar(&a.svc.postgresURL, "postgres-url", "", "run database checks on this PostgreSQL server (a superuser URL; default: $GRADER_POSTGRES_URL, else a warm local container)")
 	root.AddCommand(
 		a.listCommand(), a.roadmapCommand(), a.startCommand(), a.showCommand(),
 		a.checkCommand(), a.hintCommand(), a.watchCommand(),

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+
+	sqlgrader "github.com/backendroadmap/grader/graders/sql"
+	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/postgres"
+)
+
+// services gives checks what lives outside the process — the Docker engine,
+// a PostgreSQL server — set up when a check first needs it, so `grader
+// check` of a git exercise never touches Docker. Safe for concurrent use
+// (`grade --jobs`).
+type services struct {
+	getenv func(string) string
+	// postgresURL is --postgres-url; empty falls back to $GRADER_POSTGRES_URL,
+	// then to the learner's warm container.
+	postgresURL string
+	// stateDir keeps the warm server's state file ("" means the default).
+	stateDir string
+	logf     func(format string, args ...any)
+
+	imagesOnce sync.Once
+	images     sandbox.ImageMap
+	imagesErr  error
+
+	engineOnce sync.Once
+	engine     *sandbox.Engine
+	engineErr  error
+
+	pgMu sync.Mutex
+	pg   map[string]*postgres.Server // by image; "" for the URL's server
+}
+
+func (s *services) imageMap() (sandbox.ImageMap, error) {
+	s.imagesOnce.Do(func() {
+		getenv := s.getenv
+		if getenv == nil {
+			getenv = func(string) string { return "" }
+		}
+		s.images, s.imagesErr = sandbox.LoadImageMap(getenv)
+		if s.imagesErr != nil {
+			s.imagesErr = &usageError{s.imagesErr}
+		}
+	})
+	return s.images, s.imagesErr
+}
+
+// sandbox returns the Docker engine, connecting on first use.
+func (s *services) sandbox(ctx context.Context) (*sandbox.Engine, error) {
+	s.engineOnce.Do(func() {
+		images, err := s.imageMap()
+		if err != nil {
+			s.engineErr = err
+			return
+		}
+		s.engine, s.engineErr = sandbox.Connect(ctx)
+		if s.engine != nil {
+			s.engine.Images = images
+		}
+	})
+	return s.engine, s.engineErr
+}
+
+// Run runs a command in the sandbox (for the code kinds).
+func (s *services) Run(ctx context.Context, spec sandbox.Spec) (*sandbox.Result, error) {
+	e, err := s.sandbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Run(ctx, spec)
+}
+
+// StartService starts a service container (for the redis kinds).
+func (s *services) StartService(ctx context.Context, spec sandbox.ServiceSpec) (*sandbox.Service, error) {
+	e, err := s.sandbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.StartService(ctx, spec)
+}
+
+// postgres is the SQL kinds' [sqlgrader.Provider]: the server at
+// --postgres-url or $GRADER_POSTGRES_URL (a CI service), else the learner's
+// warm container for image, started on first use and reused by the next
+// `grader check`.
+func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server, error) {
+	url := s.postgresURL
+	if url == "" && s.getenv != nil {
+		url = s.getenv(postgres.URLEnv)
+	}
+	key := image
+	if url != "" {
+		key = ""
+	}
+	s.pgMu.Lock()
+	defer s.pgMu.Unlock()
+	if srv := s.pg[key]; srv != nil {
+		return srv, nil
+	}
+	var srv *postgres.Server
+	var err error
+	if url != "" {
+		srv, err = postgres.FromURL(ctx, url)
+	} else {
+		var images sandbox.ImageMap
+		if images, err = s.imageMap(); err != nil {
+			return nil, err
+		}
+		svc := &postgres.Service{Image: image, Images: images, Logf: s.logf}
+		if s.stateDir != "" {
+			svc.StateDir = filepath.Join(s.stateDir, "postgres")
+		}
+		srv, err = svc.Acquire(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.pg == nil {
+		s.pg = map[string]*postgres.Server{}
+	}
+	s.pg[key] = srv
+	return srv, nil
+}
+
+// close releases what the checks used: attempts' databases are dropped and
+// throwaway containers removed; the warm server stays for the next check.
+func (s *services) close() {
+	s.pgMu.Lock()
+	for _, srv := range s.pg {
+		_ = srv.Close()
+	}
+	s.pg = nil
+	s.pgMu.Unlock()
+	if s.engine != nil {
+		_ = s.engine.Close()
+	}
+}

@@ -1,0 +1,6 @@
+-- Grouping by name merges the two customers called Finn.
+SELECT c.name, sum(o.amount) AS total
+FROM customers AS c
+JOIN orders AS o ON o.customer_id = c.id
+GROUP BY c.name
+ORDER BY total DESC, c.name;

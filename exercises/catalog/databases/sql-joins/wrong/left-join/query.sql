@@ -1,0 +1,6 @@
+-- A LEFT JOIN keeps customers without orders (with a NULL total).
+SELECT c.name, sum(o.amount) AS total
+FROM customers AS c
+LEFT JOIN orders AS o ON o.customer_id = c.id
+GROUP BY c.id, c.name
+ORDER BY total DESC, c.name;

@@ -1,0 +1,170 @@
+package sql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox/postgres"
+)
+
+// DefaultStatementTimeout bounds each statement of the learner's (a cross
+// join of big tables, a recursive query that never ends) unless the exercise
+// sets its own: PostgreSQL cancels it and the check says so. The check's own
+// deadline still bounds the whole file.
+const DefaultStatementTimeout = 10 * time.Second
+
+// attemptDB is an attempt's own database and the learner's session on it.
+// The session is shared by the attempt's checks, one statement at a time.
+type attemptDB struct {
+	pg      *postgres.Attempt
+	timeout time.Duration
+
+	mu   sync.Mutex
+	conn *pgx.Conn
+}
+
+type attemptKey struct{ db string }
+
+// attempt returns the attempt's database, cloning it on the first check that
+// needs it; a Memo cleanup drops it when the attempt's checks are done.
+func (k *kinds) attempt(ctx context.Context, a runner.Attempt, db *database) (*attemptDB, error) {
+	v, err := a.Memo.Do(attemptKey{db.key}, func() (any, error) {
+		return k.clone(ctx, db, a.Memo.Cleanup)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*attemptDB), nil
+}
+
+// clone makes a fresh copy of db's data with the learner's session on it,
+// building the template on the server's first use. cleanup receives what
+// drops it, before anything can fail, so nothing is left.
+func (k *kinds) clone(ctx context.Context, db *database, cleanup func(func())) (*attemptDB, error) {
+	if k.servers == nil {
+		return nil, errors.New("no PostgreSQL server is configured for database checks")
+	}
+	srv, err := k.servers(ctx, db.image)
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := srv.Template(ctx, "sql/"+db.key, db.build)
+	if err != nil {
+		return nil, err
+	}
+	pa, err := srv.Clone(ctx, tpl)
+	if err != nil {
+		return nil, err
+	}
+	d := &attemptDB{pg: pa, timeout: db.timeout}
+	cleanup(d.close)
+	if d.conn, err = d.connect(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// connect opens a session as the attempt's role, with the statement timeout.
+// The learner may lift the timeout in their own session; the check's
+// deadline still cancels the query.
+func (d *attemptDB) connect(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := d.pg.Connect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the attempt's database: %w", err)
+	}
+	_, err = conn.Exec(ctx, fmt.Sprintf("SET statement_timeout = %d; SET lock_timeout = %d; SET idle_in_transaction_session_timeout = %d",
+		d.timeout.Milliseconds(), d.timeout.Milliseconds(), (3*d.timeout).Milliseconds()))
+	if err != nil {
+		_ = conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return conn, nil
+}
+
+func (d *attemptDB) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if d.conn != nil {
+		_ = d.conn.Close(ctx)
+	}
+	_ = d.pg.Drop()
+}
+
+// exec runs s on the learner's session.
+func (d *attemptDB) exec(ctx context.Context, s script) (*resultSet, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return runScript(ctx, d.conn, s)
+}
+
+// fileRun is what running one of the learner's files did: the last result
+// set, or the learner's error (a *ScriptError, or the file missing).
+type fileRun struct {
+	result  *resultSet
+	problem error
+}
+
+type fileKey struct{ db, file string }
+
+// runFile runs the learner's file once per attempt, however many checks
+// read it, so a CREATE TABLE is not run twice. A learner's mistake is in
+// the fileRun; an error returned is the infrastructure's.
+func (k *kinds) runFile(ctx context.Context, a runner.Attempt, db *database, file string) (*fileRun, error) {
+	v, err := a.Memo.Do(fileKey{db.key, file}, func() (any, error) {
+		b, err := os.ReadFile(filepath.Join(a.Dir, filepath.FromSlash(file)))
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return &fileRun{problem: fmt.Errorf("%s is missing: create it in your workspace", file)}, nil
+			}
+			return &fileRun{problem: fmt.Errorf("cannot read %s: %v", file, err)}, nil
+		}
+		if blank(string(b)) {
+			return &fileRun{problem: fmt.Errorf("%s has no SQL in it yet", file)}, nil
+		}
+		adb, err := k.attempt(ctx, a, db)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := adb.exec(ctx, script{name: file, text: string(b)})
+		var se *ScriptError
+		if errors.As(err, &se) {
+			return &fileRun{problem: se}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &fileRun{result: rs}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*fileRun), nil
+}
+
+// runFiles runs files in order, stopping at the first learner problem.
+func (k *kinds) runFiles(ctx context.Context, a runner.Attempt, db *database, files []string) (*fileRun, error) {
+	var last *fileRun
+	for _, f := range files {
+		run, err := k.runFile(ctx, a, db, f)
+		if err != nil || run.problem != nil {
+			return run, err
+		}
+		last = run
+	}
+	if last == nil {
+		last = &fileRun{}
+	}
+	return last, nil
+}
+
+// infra turns an error that is not the learner's (no server, a broken
+// exercise setup) into an error outcome: the attempt cannot be graded.
+func infra(err error) runner.Outcome { return runner.Errored(err) }

@@ -1,0 +1,157 @@
+package sql
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox/postgres"
+)
+
+// DefaultImage is the server image an exercise gets when its services block
+// names none.
+const DefaultImage = postgres.DefaultImage
+
+// Server is the part of a PostgreSQL server the checks need: templates built
+// once and a fresh clone per attempt. *postgres.Server implements it.
+type Server interface {
+	Template(ctx context.Context, key string, build func(ctx context.Context, conn *pgx.Conn) error) (postgres.Template, error)
+	Clone(ctx context.Context, t postgres.Template) (*postgres.Attempt, error)
+}
+
+var _ Server = (*postgres.Server)(nil)
+
+// Provider returns the server to run an exercise's checks on, for the image
+// its services block names; it is called when a check first needs a
+// database, so exercises that need none never start one. An error it
+// returns (no Docker, an image missing) makes the check an error: the
+// learner is not at fault.
+type Provider func(ctx context.Context, image string) (Server, error)
+
+// Kinds returns the sql.* check kinds, whose databases come from servers.
+func Kinds(servers Provider) runner.Kinds {
+	k := &kinds{servers: servers}
+	return runner.Kinds{
+		"sql.run":     runner.KindFunc(k.compileRun),
+		"sql.result":  runner.KindFunc(k.compileResult),
+		"sql.query":   runner.KindFunc(k.compileQuery),
+		"sql.rejects": runner.KindFunc(k.compileRejects),
+	}
+}
+
+type kinds struct {
+	servers Provider
+	refs    refCache
+}
+
+// ServiceConfig is the exercise's `services.postgres` block.
+type ServiceConfig struct {
+	// Image is the PostgreSQL image (default postgres:15); an image map may
+	// redirect it.
+	Image string `yaml:"image"`
+	// Setup lists .sql files of the exercise, run in order as the owner of
+	// the template database: the schema and the seed every attempt starts
+	// from.
+	Setup []string `yaml:"setup"`
+	// StatementTimeout bounds each of the learner's statements, as a Go
+	// duration (default 10s): PostgreSQL cancels a runaway query and the
+	// check says so.
+	StatementTimeout string `yaml:"statement_timeout"`
+}
+
+// database is an exercise's database as its checks see it: where to get a
+// server and how to build the template.
+type database struct {
+	image string
+	// key names the template: a hash of the image and the setup files'
+	// contents, so an edited seed builds a new template.
+	key   string
+	setup []script
+	// timeout is the learner's statement_timeout.
+	timeout time.Duration
+}
+
+// script is one .sql file: its name for messages and its text.
+type script struct {
+	name string
+	text string
+}
+
+// loadDatabase decodes the services block and reads its setup files.
+func loadDatabase(p runner.Params) (*database, error) {
+	var cfg ServiceConfig
+	if p.Service != nil {
+		if err := p.Service("postgres", &cfg); err != nil {
+			return nil, err
+		}
+	}
+	db := &database{image: cfg.Image, timeout: DefaultStatementTimeout}
+	if db.image == "" {
+		db.image = DefaultImage
+	}
+	if cfg.StatementTimeout != "" {
+		d, err := time.ParseDuration(cfg.StatementTimeout)
+		if err != nil || d < time.Millisecond || d > 10*time.Minute {
+			return nil, fmt.Errorf("services.postgres.statement_timeout: %q must be a duration between 1ms and 10m, like 10s", cfg.StatementTimeout)
+		}
+		db.timeout = d
+	}
+	h := sha256.New()
+	h.Write([]byte(db.image))
+	for _, name := range cfg.Setup {
+		b, err := fs.ReadFile(p.Files, path.Clean(name))
+		if err != nil {
+			return nil, fmt.Errorf("services.postgres.setup: cannot read %s from the exercise folder: %w", name, err)
+		}
+		db.setup = append(db.setup, script{name: name, text: string(b)})
+		h.Write([]byte{0})
+		h.Write(b)
+	}
+	db.key = hex.EncodeToString(h.Sum(nil))[:20]
+	return db, nil
+}
+
+// build runs the setup files in order, then ANALYZE so plans see the seed's
+// real sizes.
+func (db *database) build(ctx context.Context, conn *pgx.Conn) error {
+	for _, s := range db.setup {
+		if _, err := runScript(ctx, conn, s); err != nil {
+			return fmt.Errorf("exercise setup: %w", err)
+		}
+	}
+	_, err := conn.Exec(ctx, "ANALYZE")
+	return err
+}
+
+// readExerciseFile reads a file of the exercise folder at compile time, for
+// parameters that name one (a reference query).
+func readExerciseFile(p runner.Params, field, name string) (script, error) {
+	if name == "" {
+		return script{}, &runner.ParamError{Field: field, Msg: "required: a .sql file in the exercise folder"}
+	}
+	b, err := fs.ReadFile(p.Files, path.Clean(name))
+	if err != nil {
+		return script{}, &runner.ParamError{Field: field, Msg: fmt.Sprintf("cannot read %s from the exercise folder", name)}
+	}
+	return script{name: name, text: string(b)}, nil
+}
+
+// learnerFile checks a parameter naming a file of the learner's workspace.
+func learnerFile(field, name string) (string, error) {
+	if name == "" {
+		return "", &runner.ParamError{Field: field, Msg: "required: the learner's .sql file, relative to the workspace"}
+	}
+	clean := path.Clean(name)
+	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", &runner.ParamError{Field: field, Msg: fmt.Sprintf("%q must be a path inside the workspace", name)}
+	}
+	return clean, nil
+}

@@ -1,0 +1,101 @@
+package sql
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/backendroadmap/grader/runner"
+)
+
+// shop is the sql-joins exercise's data: customers without orders, equal
+// totals, amounts with cents.
+var shop = exercise{
+	files: fstest.MapFS{
+		"db/schema.sql": {Data: []byte(`
+CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, email text UNIQUE);
+CREATE TABLE orders (
+  id int PRIMARY KEY,
+  customer_id int NOT NULL REFERENCES customers(id),
+  amount numeric(10,2) NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT '2026-01-05 09:00:00+00');`)},
+		"db/seed.sql": {Data: []byte(`
+INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Bob', 'bob@example.com'),
+  (3, 'Cy', 'cy@example.com'), (4, 'Dee', NULL);
+INSERT INTO orders (id, customer_id, amount) VALUES
+  (1, 1, 10.50), (2, 1, 4.25), (3, 2, 14.75), (4, 3, 0.99), (5, 3, 13.76);`)},
+		"solution/query.sql": {Data: []byte(joins)},
+	},
+	services: "setup: [db/schema.sql, db/seed.sql]\nstatement_timeout: 1s\n",
+}
+
+const joins = `-- totals per customer
+SELECT c.name, sum(o.amount) AS total
+FROM customers c JOIN orders o ON o.customer_id = c.id
+GROUP BY c.id, c.name
+ORDER BY total DESC, c.name;
+`
+
+func TestResult(t *testing.T) {
+	kinds := Kinds(provider(t))
+	result := shop.compile(t, kinds, "sql.result", "file: query.sql\nreference: solution/query.sql\nordered: true\n")
+	tests := []struct {
+		name  string
+		query string // "" leaves query.sql out
+		want  runner.Status
+		msg   []string
+	}{
+		{"reference", joins, runner.Pass, []string{"3 rows"}},
+		{"numbers compare by value", strings.Replace(joins, "sum(o.amount)", "sum(o.amount)::numeric(12,4)", 1), runner.Pass, nil},
+		{"no tie-breaker", strings.Replace(joins, "total DESC, c.name", "total DESC, c.name DESC", 1), runner.Fail,
+			[]string{"not in the expected order", "row 1 is (Cy, 14.75), expected (Ada, 14.75)", "tie-breaker"}},
+		{"left join", strings.Replace(joins, " JOIN orders", " LEFT JOIN orders", 1), runner.Fail,
+			[]string{"returns 4 rows; expected 3", "not expected: (Dee, NULL)"}},
+		{"rounded to a float", strings.Replace(joins, "sum(o.amount)", "round(sum(o.amount))::float8", 1), runner.Fail,
+			[]string{"row 1 differs: expected (Ada, 14.75), got (Ada, 15)", "column total is float8, expected numeric"}},
+		{"column name", strings.NewReplacer("AS total", "", "BY total", "BY 2").Replace(joins), runner.Fail,
+			[]string{"columns (name, sum); expected (name, total)", "AS"}},
+		{"typo, with its line", strings.Replace(joins, "o.amount", "o.amout", 1), runner.Fail,
+			[]string{"query.sql:2:", `column o.amout does not exist`, "SQLSTATE 42703"}},
+		{"missing", "", runner.Fail, []string{"query.sql is missing"}},
+		{"psql command", "\\dt\n" + joins, runner.Fail, []string{"query.sql:1:", `\dt is a psql command`}},
+		{"runaway", "SELECT pg_sleep(30);", runner.Fail, []string{"statement timeout", "ran longer than the exercise allows"}},
+		{"no rows", "CREATE TABLE x (a int);", runner.Fail, []string{"returns no rows"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{}
+			if tt.query != "" {
+				files["query.sql"] = tt.query
+			}
+			out := check(t, workspace(t, files), result)[0]
+			if out.Status != tt.want {
+				t.Fatalf("status %s, want %s: %s", out.Status, tt.want, out.Message)
+			}
+			for _, m := range tt.msg {
+				if !strings.Contains(out.Message, m) {
+					t.Errorf("message %q does not say %q", out.Message, m)
+				}
+			}
+			if tt.want == runner.Fail && out.Expected != "" && !strings.Contains(out.Expected, "Bob  | 14.75") {
+				t.Errorf("expected table:\n%s", out.Expected)
+			}
+		})
+	}
+}
+
+// TestResultIsolation: what one attempt does to its data (DROP TABLE) is not
+// seen by the next, nor by the reference.
+func TestResultIsolation(t *testing.T) {
+	kinds := Kinds(provider(t))
+	run := shop.compile(t, kinds, "sql.run", "file: vandal.sql\n")
+	result := shop.compile(t, kinds, "sql.result", "file: query.sql\nreference: solution/query.sql\nordered: true\n")
+	out := check(t, workspace(t, map[string]string{"vandal.sql": "DROP TABLE orders; DELETE FROM customers;"}), run)
+	if out[0].Status != runner.Pass {
+		t.Fatalf("the learner may drop their own copy's tables: %+v", out[0])
+	}
+	out = check(t, workspace(t, map[string]string{"query.sql": joins}), result)
+	if out[0].Status != runner.Pass {
+		t.Fatalf("the next attempt saw the damage: %+v", out[0])
+	}
+}

@@ -1,0 +1,279 @@
+package sql
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// resultSet is what a query returned, in PostgreSQL's text format: the exact
+// digits of a numeric, a timestamp as the session prints it. A nil value is
+// NULL, never confused with an empty string.
+type resultSet struct {
+	columns []column
+	rows    [][]*string
+}
+
+type column struct {
+	name string
+	typ  string // the type's name (numeric, text, ...), for messages
+	num  bool   // compared by numeric value
+}
+
+func newResultSet(conn *pgx.Conn, r *pgconn.Result) *resultSet {
+	rs := &resultSet{}
+	types := conn.TypeMap()
+	for _, f := range r.FieldDescriptions {
+		c := column{name: f.Name, typ: fmt.Sprintf("oid %d", f.DataTypeOID)}
+		if t, ok := types.TypeForOID(f.DataTypeOID); ok {
+			c.typ = t.Name
+		}
+		switch f.DataTypeOID {
+		case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID, pgtype.NumericOID, pgtype.Float4OID, pgtype.Float8OID:
+			c.num = true
+		}
+		rs.columns = append(rs.columns, c)
+	}
+	for _, row := range r.Rows {
+		vals := make([]*string, len(row))
+		for i, v := range row {
+			if v != nil {
+				s := string(v)
+				vals[i] = &s
+			}
+		}
+		rs.rows = append(rs.rows, vals)
+	}
+	return rs
+}
+
+// names returns the column names.
+func (rs *resultSet) names() []string {
+	out := make([]string, len(rs.columns))
+	for i, c := range rs.columns {
+		out[i] = c.name
+	}
+	return out
+}
+
+// sameValue compares two values of a column: numbers by value (10.5 equals
+// 10.50, whatever the types, but 0.30000000000000004 is not 0.3), NULL only
+// with NULL, everything else by its exact text.
+func sameValue(a, b *string, numeric bool) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	if numeric {
+		x, okx := new(big.Rat).SetString(*a)
+		y, oky := new(big.Rat).SetString(*b)
+		if okx && oky {
+			return x.Cmp(y) == 0
+		}
+	}
+	return *a == *b
+}
+
+// sameRow compares two rows of the same columns.
+func sameRow(a, b []*string, numeric []bool) bool {
+	for i := range a {
+		if !sameValue(a[i], b[i], numeric[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// rowKey is a canonical form of a row for comparing rows as a multiset:
+// numbers in lowest terms, NULL distinct from any text.
+func rowKey(row []*string, numeric []bool) string {
+	var b strings.Builder
+	for i, v := range row {
+		switch {
+		case v == nil:
+			b.WriteString("\x00N")
+		case numeric[i]:
+			if r, ok := new(big.Rat).SetString(*v); ok {
+				b.WriteString("\x00#" + r.RatString())
+				continue
+			}
+			fallthrough
+		default:
+			b.WriteString("\x00'" + *v)
+		}
+	}
+	return b.String()
+}
+
+// diff compares actual with expected and says what differs, in words a
+// learner can act on; "" means they match. ordered makes row order matter.
+func diff(expected, actual *resultSet, ordered bool) string {
+	en, an := expected.names(), actual.names()
+	if !slices.Equal(en, an) {
+		msg := fmt.Sprintf("your query returns the columns %s; expected %s", listCols(an), listCols(en))
+		if len(en) == len(an) {
+			msg += " (name a column with AS)"
+		}
+		return msg
+	}
+	numeric := make([]bool, len(expected.columns))
+	for i := range numeric {
+		numeric[i] = expected.columns[i].num && actual.columns[i].num
+	}
+	if len(expected.rows) != len(actual.rows) {
+		msg := fmt.Sprintf("your query returns %s; expected %s", plural(len(actual.rows), "row"), plural(len(expected.rows), "row"))
+		if missing, extra := multisetDiff(expected.rows, actual.rows, numeric); len(missing)+len(extra) > 0 {
+			msg += rowsList("missing", missing, 3) + rowsList("not expected", extra, 3)
+		}
+		return msg
+	}
+	missing, extra := multisetDiff(expected.rows, actual.rows, numeric)
+	if len(missing)+len(extra) > 0 {
+		for i := range expected.rows { // point at the first differing value of the first differing row
+			if !sameRow(expected.rows[i], actual.rows[i], numeric) && ordered {
+				return fmt.Sprintf("row %d differs: expected %s, got %s%s", i+1, fmtRow(expected.rows[i]), fmtRow(actual.rows[i]), valueNote(expected, actual, i))
+			}
+		}
+		return "the rows differ" + rowsList("missing", missing, 3) + rowsList("not expected", extra, 3)
+	}
+	if ordered {
+		for i := range expected.rows {
+			if !sameRow(expected.rows[i], actual.rows[i], numeric) {
+				return fmt.Sprintf("the rows are right but not in the expected order: row %d is %s, expected %s (check ORDER BY, including the tie-breaker)", i+1, fmtRow(actual.rows[i]), fmtRow(expected.rows[i]))
+			}
+		}
+	}
+	return ""
+}
+
+// valueNote explains a difference in row i that the learner may not see at
+// a glance: a NULL for an empty string, or a float where a numeric was due.
+func valueNote(expected, actual *resultSet, i int) string {
+	for j, c := range expected.columns {
+		e, a := expected.rows[i][j], actual.rows[i][j]
+		switch {
+		case (e == nil) != (a == nil):
+			return fmt.Sprintf(" (column %s: NULL is not the same as a value)", c.name)
+		case e != nil && *e != *a && c.typ != actual.columns[j].typ:
+			return fmt.Sprintf(" (column %s is %s, expected %s)", c.name, actual.columns[j].typ, c.typ)
+		}
+	}
+	return ""
+}
+
+// multisetDiff returns the rows of want not in got and of got not in want,
+// counting duplicates.
+func multisetDiff(want, got [][]*string, numeric []bool) (missing, extra [][]*string) {
+	count := map[string]int{}
+	for _, r := range got {
+		count[rowKey(r, numeric)]++
+	}
+	for _, r := range want {
+		k := rowKey(r, numeric)
+		if count[k] > 0 {
+			count[k]--
+		} else {
+			missing = append(missing, r)
+		}
+	}
+	for _, r := range got {
+		k := rowKey(r, numeric)
+		if count[k] > 0 {
+			count[k]--
+			extra = append(extra, r)
+		}
+	}
+	return missing, extra
+}
+
+func rowsList(label string, rows [][]*string, max int) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	var parts []string
+	for i, r := range rows {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("and %d more", len(rows)-max))
+			break
+		}
+		parts = append(parts, fmtRow(r))
+	}
+	return fmt.Sprintf("; %s: %s", label, strings.Join(parts, ", "))
+}
+
+func fmtRow(r []*string) string {
+	parts := make([]string, len(r))
+	for i, v := range r {
+		parts[i] = fmtValue(v)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func fmtValue(v *string) string {
+	if v == nil {
+		return "NULL"
+	}
+	return *v
+}
+
+func listCols(names []string) string {
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return "(" + strings.Join(names, ", ") + ")"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// table renders up to maxRows rows as an aligned text table, for the
+// Expected and Actual of an outcome.
+func (rs *resultSet) table(maxRows int) string {
+	if rs == nil {
+		return "(no rows: the file ends with no query)"
+	}
+	cells := [][]string{rs.names()}
+	for i, r := range rs.rows {
+		if i == maxRows {
+			break
+		}
+		row := make([]string, len(r))
+		for j, v := range r {
+			row[j] = fmtValue(v)
+		}
+		cells = append(cells, row)
+	}
+	width := make([]int, len(rs.columns))
+	for _, row := range cells {
+		for j, c := range row {
+			width[j] = max(width[j], len([]rune(c)))
+		}
+	}
+	var b strings.Builder
+	for _, row := range cells {
+		for j, c := range row {
+			if j > 0 {
+				b.WriteString(" | ")
+			}
+			b.WriteString(c)
+			if j < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", width[j]-len([]rune(c))))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	if len(rs.rows) > maxRows {
+		fmt.Fprintf(&b, "... %d more rows\n", len(rs.rows)-maxRows)
+	} else {
+		fmt.Fprintf(&b, "(%s)\n", plural(len(rs.rows), "row"))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
