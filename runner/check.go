@@ -64,6 +64,16 @@ type Checker interface {
 	Check(ctx context.Context, a Attempt) Outcome
 }
 
+// Preparer is a [Checker] with setup that is not the learner's to pay for:
+// starting a database server, building its template. [Run] calls Prepare
+// before the check's deadline starts, so a slow cold start on a busy machine
+// is never the learner's timeout. An error makes the check an error (the
+// attempt is not gradable); Prepare must return when ctx is done.
+type Preparer interface {
+	Checker
+	Prepare(ctx context.Context, a Attempt) error
+}
+
 // CheckerFunc adapts a function to [Checker].
 type CheckerFunc func(ctx context.Context, a Attempt) Outcome
 

@@ -61,7 +61,10 @@ func Run(ctx context.Context, ex *Exercise, a Attempt, opt Options) *Report {
 		case blocked != "":
 			out = Outcome{Status: Skip, Message: fmt.Sprintf("skipped: check %q did not pass", blocked)}
 		default:
-			out = runOne(ctx, c, a)
+			out = prepare(ctx, c, a)
+			if out.Status == "" {
+				out = runOne(ctx, c, a)
+			}
 		}
 		res.Status, res.Message = out.Status, out.Message
 		if !c.Hidden {
@@ -114,6 +117,27 @@ func hintFor(c *Check, opt Options) string {
 		return c.Hints[0]
 	}
 	return ""
+}
+
+// prepare runs a [Preparer]'s setup, outside the check's deadline. It returns
+// an empty Outcome when the check is ready to run.
+func prepare(ctx context.Context, c *Check, a Attempt) (out Outcome) {
+	p, ok := c.Checker.(Preparer)
+	if !ok {
+		return Outcome{}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out = Outcome{Status: Error, Message: fmt.Sprintf("internal error in check kind %s: %v", c.Kind, r)}
+		}
+	}()
+	if err := p.Prepare(ctx, a); err != nil {
+		if ctx.Err() != nil {
+			return Outcome{Status: Error, Message: "interrupted while preparing this check"}
+		}
+		return Errored(err)
+	}
+	return Outcome{}
 }
 
 // runOne runs one checker under the check's deadline. The checker runs in its own

@@ -46,7 +46,13 @@ type app struct {
 // what they need from outside the process, on first use.
 func kinds(svc *services) runner.Kinds {
 	all := runner.Kinds{}
-	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres)} {
+	var sqlOpts []sqlgrader.Option
+	if svc.cacheDir != nil {
+		if dir, err := svc.cacheDir(); err == nil {
+			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
+		}
+	}
+	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...)} {
 		for name, k := range ks {
 			all[name] = k
 		}

@@ -15,6 +15,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/postgres"
+	"github.com/backendroadmap/grader/sandbox/postgres/pgtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript golden files in place")
@@ -34,7 +36,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       *update,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits, "pgserver": pgserver},
 		Condition:           condition,
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
@@ -48,9 +50,21 @@ func TestScripts(t *testing.T) {
 				"GIT_COMMITTER_EMAIL": "learner@example.com",
 				"GIT_CONFIG_NOSYSTEM": "1",
 				"GIT_CONFIG_GLOBAL":   filepath.Join(home, "gitconfig"),
+				// The repository's image map: exercises name public images
+				// (postgres:15), the tests run the local builds.
+				sandbox.ImageMapEnv: imageMap,
 			} {
 				env.Setenv(k, v)
 			}
+			// A script that fails half-way leaves no warm database behind.
+			env.Defer(func() {
+				svc := &postgres.Service{StateDir: filepath.Join(home, "cache", "postgres")}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				if _, err := os.Stat(svc.StateDir); err == nil {
+					_, _ = svc.RemoveWarm(ctx)
+				}
+			})
 			return os.MkdirAll(home, 0o755)
 		},
 	})
@@ -79,6 +93,37 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// imageMap is sandbox/images/imagemap.json, unless GRADER_IMAGE_MAP says
+// otherwise.
+var imageMap = func() string {
+	if v := os.Getenv(sandbox.ImageMapEnv); v != "" {
+		return v
+	}
+	abs, _ := filepath.Abs(filepath.Join("..", "..", "sandbox", "images", "imagemap.json"))
+	return abs
+}()
+
+// pgserver starts a plain PostgreSQL, as a CI job's service container would
+// be, and sets $PGURL to its superuser URL (`pgserver`); it is removed when
+// the script ends.
+func pgserver(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: pgserver")
+	}
+	url, stop, err := pgtest.Start(context.Background())
+	if stop != nil {
+		ts.Defer(func() {
+			if err := stop(); err != nil {
+				ts.Logf("remove the PostgreSQL server: %v", err)
+			}
+		})
+	}
+	if err != nil {
+		ts.Fatalf("pgserver: %v", err)
+	}
+	ts.Setenv("PGURL", url)
 }
 
 // condition answers [docker]: is a Docker engine reachable? Under CI (the CI

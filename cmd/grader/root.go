@@ -41,7 +41,7 @@ See 'grader help exit-codes' and 'grader help environment'.`,
 	root.AddCommand(
 		a.listCommand(), a.roadmapCommand(), a.startCommand(), a.showCommand(),
 		a.checkCommand(), a.hintCommand(), a.watchCommand(),
-		a.validateCommand(), a.gradeCommand(), a.gcCommand(),
+		a.validateCommand(), a.gradeCommand(), a.gcCommand(), a.stopCommand(),
 		exitCodesTopic(), environmentTopic(),
 	)
 	return root

@@ -19,8 +19,9 @@ type services struct {
 	// postgresURL is --postgres-url; empty falls back to $GRADER_POSTGRES_URL,
 	// then to the learner's warm container.
 	postgresURL string
-	// stateDir keeps the warm server's state file ("" means the default).
-	stateDir string
+	// cacheDir returns grader's cache folder; the warm server's state file
+	// lives in its postgres/ folder. Nil uses the user's cache folder.
+	cacheDir func() (string, error)
 	logf     func(format string, args ...any)
 
 	imagesOnce sync.Once
@@ -106,13 +107,9 @@ func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server
 	if url != "" {
 		srv, err = postgres.FromURL(ctx, url)
 	} else {
-		var images sandbox.ImageMap
-		if images, err = s.imageMap(); err != nil {
+		var svc *postgres.Service
+		if svc, err = s.warmService(image); err != nil {
 			return nil, err
-		}
-		svc := &postgres.Service{Image: image, Images: images, Logf: s.logf}
-		if s.stateDir != "" {
-			svc.StateDir = filepath.Join(s.stateDir, "postgres")
 		}
 		srv, err = svc.Acquire(ctx)
 	}
@@ -124,6 +121,23 @@ func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server
 	}
 	s.pg[key] = srv
 	return srv, nil
+}
+
+// warmService describes the learner's warm PostgreSQL for image.
+func (s *services) warmService(image string) (*postgres.Service, error) {
+	images, err := s.imageMap()
+	if err != nil {
+		return nil, err
+	}
+	svc := &postgres.Service{Image: image, Images: images, Logf: s.logf}
+	if s.cacheDir != nil {
+		dir, err := s.cacheDir()
+		if err != nil {
+			return nil, err
+		}
+		svc.StateDir = filepath.Join(dir, "postgres")
+	}
+	return svc, nil
 }
 
 // close releases what the checks used: attempts' databases are dropped and

@@ -36,14 +36,26 @@ var _ Server = (*postgres.Server)(nil)
 // learner is not at fault.
 type Provider func(ctx context.Context, image string) (Server, error)
 
+// Option tunes [Kinds].
+type Option func(*kinds)
+
+// CacheDir keeps reference results in dir across processes, so a learner's
+// second `grader check` does not run the reference solution again. They are
+// keyed by the exercise's data, the reference's text and the server's
+// version.
+func CacheDir(dir string) Option { return func(k *kinds) { k.refs.dir = dir } }
+
 // Kinds returns the sql.* check kinds, whose databases come from servers.
-func Kinds(servers Provider) runner.Kinds {
+func Kinds(servers Provider, opts ...Option) runner.Kinds {
 	k := &kinds{servers: servers}
+	for _, o := range opts {
+		o(k)
+	}
 	return runner.Kinds{
-		"sql.run":     runner.KindFunc(k.compileRun),
-		"sql.result":  runner.KindFunc(k.compileResult),
-		"sql.query":   runner.KindFunc(k.compileQuery),
-		"sql.rejects": runner.KindFunc(k.compileRejects),
+		"sql.run":        runner.KindFunc(k.compileRun),
+		"sql.result":     runner.KindFunc(k.compileResult),
+		"sql.query":      runner.KindFunc(k.compileQuery),
+		"sql.rejects":    runner.KindFunc(k.compileRejects),
 	}
 }
 
@@ -155,3 +167,37 @@ func learnerFile(field, name string) (string, error) {
 	}
 	return clean, nil
 }
+
+// checker is a compiled SQL check. Its Prepare gets the attempt's database
+// (and the reference result, if any) before the check's deadline starts: a
+// cold server start on a busy machine is not the learner's time.
+type checker struct {
+	k  *kinds
+	db *database
+	// ref, if set, is the reference solution whose result the check compares.
+	ref   []script
+	check func(ctx context.Context, a runner.Attempt) runner.Outcome
+}
+
+var _ runner.Preparer = (*checker)(nil)
+
+// newChecker returns a check on db's data that runs check.
+func (k *kinds) newChecker(db *database, check func(ctx context.Context, a runner.Attempt) runner.Outcome) *checker {
+	return &checker{k: k, db: db, check: check}
+}
+
+// Prepare clones the attempt's database and computes the reference result.
+func (c *checker) Prepare(ctx context.Context, a runner.Attempt) error {
+	if _, err := c.k.attempt(ctx, a, c.db); err != nil {
+		return err
+	}
+	if c.ref != nil {
+		if _, err := c.k.refs.result(ctx, c.k, c.db, c.ref); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Check runs the check.
+func (c *checker) Check(ctx context.Context, a runner.Attempt) runner.Outcome { return c.check(ctx, a) }

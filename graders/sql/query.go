@@ -53,7 +53,7 @@ func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return runner.CheckerFunc(func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		if len(files) > 0 {
 			run, err := k.runFiles(ctx, a, db, files)
 			if err != nil {
@@ -83,7 +83,7 @@ func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 		} else {
 			for i := range want.columns {
 				if i < len(got.columns) {
-					want.columns[i].num, want.columns[i].typ = got.columns[i].num, got.columns[i].typ
+					want.columns[i].Num, want.columns[i].Type = got.columns[i].Num, got.columns[i].Type
 				}
 			}
 		}
@@ -117,7 +117,7 @@ func afterList(after []string) ([]string, error) {
 func literalRows(columns []string, rows [][]yaml.Node) (*resultSet, error) {
 	rs := &resultSet{}
 	for _, c := range columns {
-		rs.columns = append(rs.columns, column{name: c, num: true})
+		rs.columns = append(rs.columns, column{Name: c, Num: true})
 	}
 	for i, row := range rows {
 		if len(columns) > 0 && len(row) != len(columns) {
@@ -138,7 +138,7 @@ func literalRows(columns []string, rows [][]yaml.Node) (*resultSet, error) {
 	}
 	if len(columns) == 0 && len(rows) > 0 {
 		for range rows[0] {
-			rs.columns = append(rs.columns, column{num: true})
+			rs.columns = append(rs.columns, column{Num: true})
 		}
 	}
 	return rs, nil
@@ -207,7 +207,7 @@ func (k *kinds) compileRejects(p runner.Params) (runner.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return runner.CheckerFunc(func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		if len(files) > 0 {
 			run, err := k.runFiles(ctx, a, db, files)
 			if err != nil {

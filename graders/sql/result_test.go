@@ -1,11 +1,14 @@
 package sql
 
 import (
+	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
 	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
 // shop is the sql-joins exercise's data: customers without orders, equal
@@ -48,11 +51,11 @@ func TestResult(t *testing.T) {
 		{"reference", joins, runner.Pass, []string{"3 rows"}},
 		{"numbers compare by value", strings.Replace(joins, "sum(o.amount)", "sum(o.amount)::numeric(12,4)", 1), runner.Pass, nil},
 		{"no tie-breaker", strings.Replace(joins, "total DESC, c.name", "total DESC, c.name DESC", 1), runner.Fail,
-			[]string{"not in the expected order", "row 1 is (Cy, 14.75), expected (Ada, 14.75)", "tie-breaker"}},
+			[]string{"not in the expected order", "row 1 is `(Cy, 14.75)`, expected `(Ada, 14.75)`", "tie-breaker"}},
 		{"left join", strings.Replace(joins, " JOIN orders", " LEFT JOIN orders", 1), runner.Fail,
-			[]string{"returns 4 rows; expected 3", "not expected: (Dee, NULL)"}},
+			[]string{"returns 4 rows; expected 3", "not expected: `(Dee, NULL)`"}},
 		{"rounded to a float", strings.Replace(joins, "sum(o.amount)", "round(sum(o.amount))::float8", 1), runner.Fail,
-			[]string{"row 1 differs: expected (Ada, 14.75), got (Ada, 15)", "column total is float8, expected numeric"}},
+			[]string{"row 1 differs: expected `(Ada, 14.75)`, got `(Ada, 15)`", "column total is float8, expected numeric"}},
 		{"column name", strings.NewReplacer("AS total", "", "BY total", "BY 2").Replace(joins), runner.Fail,
 			[]string{"columns (name, sum); expected (name, total)", "AS"}},
 		{"typo, with its line", strings.Replace(joins, "o.amount", "o.amout", 1), runner.Fail,
@@ -97,5 +100,37 @@ func TestResultIsolation(t *testing.T) {
 	out = check(t, workspace(t, map[string]string{"query.sql": joins}), result)
 	if out[0].Status != runner.Pass {
 		t.Fatalf("the next attempt saw the damage: %+v", out[0])
+	}
+}
+
+// countingServer counts the attempts' clones a server made.
+type countingServer struct {
+	Server
+	clones *atomic.Int32
+}
+
+func (s countingServer) Clone(ctx context.Context, t postgres.Template) (*postgres.Attempt, error) {
+	s.clones.Add(1)
+	return s.Server.Clone(ctx, t)
+}
+
+// TestReferenceCachedOnDisk: a learner's next `grader check` (a new process,
+// so new Kinds) reads the reference result from the cache folder instead of
+// cloning a database to run the reference again.
+func TestReferenceCachedOnDisk(t *testing.T) {
+	srv := server(t)
+	var clones atomic.Int32
+	servers := func(context.Context, string) (Server, error) { return countingServer{srv, &clones}, nil }
+	dir := t.TempDir()
+	ws := workspace(t, map[string]string{"query.sql": joins})
+	for i, want := range []int32{2, 1} {
+		clones.Store(0)
+		result := shop.compile(t, Kinds(servers, CacheDir(dir)), "sql.result", "file: query.sql\nreference: solution/query.sql\nordered: true\n")
+		if out := check(t, ws, result)[0]; out.Status != runner.Pass {
+			t.Fatalf("process %d: %+v", i+1, out)
+		}
+		if got := clones.Load(); got != want {
+			t.Errorf("process %d cloned %d databases, want %d (the attempt's%s)", i+1, got, want, map[bool]string{true: " and the reference's", false: " only"}[want == 2])
+		}
 	}
 }

@@ -17,25 +17,28 @@ import (
 type resultSet struct {
 	columns []column
 	rows    [][]*string
+	// version is the server's version, which a stored reference result
+	// must match.
+	version string
 }
 
 type column struct {
-	name string
-	typ  string // the type's name (numeric, text, ...), for messages
-	num  bool   // compared by numeric value
+	Name string `json:"name"`
+	Type string `json:"type"`    // the type's name (numeric, text, ...), for messages
+	Num  bool   `json:"numeric"` // compared by numeric value
 }
 
 func newResultSet(conn *pgx.Conn, r *pgconn.Result) *resultSet {
-	rs := &resultSet{}
+	rs := &resultSet{version: conn.PgConn().ParameterStatus("server_version")}
 	types := conn.TypeMap()
 	for _, f := range r.FieldDescriptions {
-		c := column{name: f.Name, typ: fmt.Sprintf("oid %d", f.DataTypeOID)}
+		c := column{Name: f.Name, Type: fmt.Sprintf("oid %d", f.DataTypeOID)}
 		if t, ok := types.TypeForOID(f.DataTypeOID); ok {
-			c.typ = t.Name
+			c.Type = t.Name
 		}
 		switch f.DataTypeOID {
 		case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID, pgtype.NumericOID, pgtype.Float4OID, pgtype.Float8OID:
-			c.num = true
+			c.Num = true
 		}
 		rs.columns = append(rs.columns, c)
 	}
@@ -56,7 +59,7 @@ func newResultSet(conn *pgx.Conn, r *pgconn.Result) *resultSet {
 func (rs *resultSet) names() []string {
 	out := make([]string, len(rs.columns))
 	for i, c := range rs.columns {
-		out[i] = c.name
+		out[i] = c.Name
 	}
 	return out
 }
@@ -122,7 +125,7 @@ func diff(expected, actual *resultSet, ordered bool) string {
 	}
 	numeric := make([]bool, len(expected.columns))
 	for i := range numeric {
-		numeric[i] = expected.columns[i].num && actual.columns[i].num
+		numeric[i] = expected.columns[i].Num && actual.columns[i].Num
 	}
 	if len(expected.rows) != len(actual.rows) {
 		msg := fmt.Sprintf("your query returns %s; expected %s", plural(len(actual.rows), "row"), plural(len(expected.rows), "row"))
@@ -157,9 +160,9 @@ func valueNote(expected, actual *resultSet, i int) string {
 		e, a := expected.rows[i][j], actual.rows[i][j]
 		switch {
 		case (e == nil) != (a == nil):
-			return fmt.Sprintf(" (column %s: NULL is not the same as a value)", c.name)
-		case e != nil && *e != *a && c.typ != actual.columns[j].typ:
-			return fmt.Sprintf(" (column %s is %s, expected %s)", c.name, actual.columns[j].typ, c.typ)
+			return fmt.Sprintf(" (column %s: NULL is not the same as a value)", c.Name)
+		case e != nil && *e != *a && c.Type != actual.columns[j].Type:
+			return fmt.Sprintf(" (column %s is %s, expected %s)", c.Name, actual.columns[j].Type, c.Type)
 		}
 	}
 	return ""
@@ -205,12 +208,14 @@ func rowsList(label string, rows [][]*string, max int) string {
 	return fmt.Sprintf("; %s: %s", label, strings.Join(parts, ", "))
 }
 
+// fmtRow writes a row as a code span, which the text report never breaks
+// across lines.
 func fmtRow(r []*string) string {
 	parts := make([]string, len(r))
 	for i, v := range r {
 		parts[i] = fmtValue(v)
 	}
-	return "(" + strings.Join(parts, ", ") + ")"
+	return "`(" + strings.Join(parts, ", ") + ")`"
 }
 
 func fmtValue(v *string) string {

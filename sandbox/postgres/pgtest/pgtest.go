@@ -15,10 +15,13 @@ package pgtest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,13 +43,31 @@ const Image = "postgres:15"
 // ends. Without Docker it fails under CI=true and skips elsewhere.
 func Server(t testing.TB) string {
 	t.Helper()
-	ctx := context.Background()
+	url, stop, err := Start(context.Background())
+	if stop != nil {
+		t.Cleanup(func() {
+			if err := stop(); err != nil {
+				t.Errorf("pgtest: remove the server: %v", err)
+			}
+		})
+	}
+	if errors.Is(err, sandbox.ErrNoDocker) && os.Getenv("CI") == "" {
+		t.Skipf("pgtest: %v (this fails under CI=true)", err)
+	}
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return url
+}
+
+// Start starts a fresh PostgreSQL server and returns its superuser URL and a
+// function that removes it; stop is non-nil whenever a container may exist,
+// even with an error. No Docker is [sandbox.ErrNoDocker]. For callers
+// without a testing.TB, such as a testscript command.
+func Start(ctx context.Context) (url string, stop func() error, err error) {
 	eng, err := sandbox.Connect(ctx) // a clear error, never testcontainers' panic
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("pgtest: %v", err)
-		}
-		t.Skipf("pgtest: %v (this fails under CI=true)", err)
+		return "", nil, err
 	}
 	owner := eng.Owner()
 	_ = eng.Close()
@@ -57,16 +78,9 @@ func Server(t testing.TB) string {
 		return repoImageMap()
 	})
 	if err != nil {
-		t.Fatalf("pgtest: image map: %v", err)
+		return "", nil, fmt.Errorf("image map: %w", err)
 	}
-	t.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
-	// Ports are published on the engine's host. testcontainers-go guesses
-	// the default gateway when it finds itself in a container (/.dockerenv),
-	// which is wrong for a local engine: say where they are.
-	if os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" {
-		t.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
-	}
-	tclog.SetDefault(tclog.NewNoopLogger())
+	configure()
 
 	password := "pgtest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	ctr, err := tcpostgres.Run(ctx, images.Resolve(Image),
@@ -83,22 +97,19 @@ func Server(t testing.TB) string {
 		testcontainers.WithTmpfs(map[string]string{"/var/lib/postgresql/data": "rw,size=512m,mode=0700"}),
 		testcontainers.WithConfigModifier(func(c *container.Config) { c.User = "0" }),
 	)
-	// Run can return a container and an error: register its removal first.
+	// Run can return a container and an error: hand out its removal first.
 	if ctr != nil {
-		t.Cleanup(func() {
+		stop = func() error {
 			cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			if err := testcontainers.TerminateContainer(ctr, testcontainers.StopContext(cctx)); err != nil {
-				t.Errorf("pgtest: remove the server: %v", err)
-			}
-		})
+			return testcontainers.TerminateContainer(ctr, testcontainers.StopContext(cctx))
+		}
 	}
 	if err != nil {
-		t.Fatalf("pgtest: start %s: %v", Image, err)
+		return "", stop, fmt.Errorf("start %s: %w", Image, err)
 	}
-	url, err := ctr.ConnectionString(ctx, "sslmode=disable")
-	if err != nil {
-		t.Fatalf("pgtest: %v", err)
+	if url, err = ctr.ConnectionString(ctx, "sslmode=disable"); err != nil {
+		return "", stop, err
 	}
 	// Readiness is a real session: the entrypoint starts PostgreSQL twice,
 	// so log lines and an open port both come too early.
@@ -112,14 +123,27 @@ func Server(t testing.TB) string {
 		}
 		cancel()
 		if err == nil {
-			return url
+			return url, stop, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("pgtest: PostgreSQL did not accept connections: %v", err)
+			return "", stop, fmt.Errorf("PostgreSQL did not accept connections: %w", err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// configure sets testcontainers-go up for this machine, once per process.
+// Its reaper goes off (its image cannot be pulled); ports are published on
+// the engine's host, and testcontainers-go guesses the default gateway when
+// it finds itself in a container (/.dockerenv), which is wrong for a local
+// engine, so the host is said; its banner stays off the test's output.
+var configure = sync.OnceFunc(func() {
+	_ = os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+	if os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" {
+		_ = os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
+	}
+	tclog.SetDefault(tclog.NewNoopLogger())
+})
 
 // repoImageMap is sandbox/images/imagemap.json in this repository.
 func repoImageMap() string {
