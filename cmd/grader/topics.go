@@ -34,8 +34,14 @@ func environmentTopic() *cobra.Command {
                  URL[#REF]. Default: the catalog embedded in grader.
 GRADER_HOME      folder for the learner's progress. Default: $XDG_STATE_HOME/grader,
                  else ~/.local/state/grader.
-GRADER_CACHE     folder for clones of git catalogs and submissions. Default:
+GRADER_CACHE     folder for clones of git catalogs and submissions, the warm
+                 database's state and cached reference results. Default:
                  $XDG_CACHE_HOME/grader, else ~/.cache/grader.
+GRADER_POSTGRES_URL
+                 run database checks on this PostgreSQL server (a superuser URL,
+                 e.g. a CI service container) instead of a warm local container,
+                 as --postgres-url does. grader creates and drops only its own
+                 grader_ databases and roles there.
 GRADER_IMAGE_MAP redirects the images exercises name (postgres:16, golang:1.26) to
                  others: a JSON file of {"public": "local"} pairs, or inline
                  pairs like postgres:16=grader-local/postgres:15,redis:7=... It

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -74,15 +75,7 @@ func runScript(ctx context.Context, conn *pgx.Conn, s script) (*resultSet, error
 	}
 	var last *resultSet
 	for _, st := range stmts {
-		results, err := conn.PgConn().Exec(ctx, st.text).ReadAll()
-		if err == nil {
-			for _, r := range results {
-				if r.Err != nil {
-					err = r.Err
-					break
-				}
-			}
-		}
+		rs, err := execStatement(ctx, conn, st.text)
 		if err != nil {
 			var pgErr *pgconn.PgError
 			if !errors.As(err, &pgErr) {
@@ -93,13 +86,42 @@ func runScript(ctx context.Context, conn *pgx.Conn, s script) (*resultSet, error
 			}
 			return nil, scriptError(s, st, pgErr)
 		}
-		for _, r := range results {
-			if len(r.FieldDescriptions) > 0 {
-				last = newResultSet(conn, r)
-			}
+		if rs != nil {
+			last = rs
 		}
 	}
 	return last, nil
+}
+
+// execStatement sends one statement (simple protocol, text results) and
+// returns the last result set it produced, also when that has no rows: a
+// query that finds nothing still has columns.
+func execStatement(ctx context.Context, conn *pgx.Conn, sql string) (*resultSet, error) {
+	mrr := conn.PgConn().Exec(ctx, sql)
+	var last *resultSet
+	for mrr.NextResult() {
+		rr := mrr.ResultReader()
+		fields := slices.Clone(rr.FieldDescriptions())
+		var rows [][][]byte
+		for rr.NextRow() {
+			vals := rr.Values()
+			row := make([][]byte, len(vals))
+			for i, v := range vals {
+				if v != nil {
+					row[i] = slices.Clone(v)
+				}
+			}
+			rows = append(rows, row)
+		}
+		if _, err := rr.Close(); err != nil {
+			_ = mrr.Close()
+			return nil, err
+		}
+		if len(fields) > 0 {
+			last = newResultSet(conn, fields, rows)
+		}
+	}
+	return last, mrr.Close()
 }
 
 // scriptError points a PostgreSQL error at its place in the file.
@@ -112,7 +134,7 @@ func scriptError(s script, st statement, e *pgconn.PgError) *ScriptError {
 	} else {
 		se.Line, _ = lineCol(s.text, off)
 	}
-	first := strings.TrimSpace(st.text)
+	first := strings.TrimSpace(st.text[leadingSpace(st.text):])
 	if i := strings.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i] + " ..."
 	}

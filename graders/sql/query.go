@@ -146,8 +146,8 @@ func literalRows(columns []string, rows [][]yaml.Node) (*resultSet, error) {
 
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 100 {
-		s = s[:97] + "..."
+	if len(s) > 200 {
+		s = s[:197] + "..."
 	}
 	return s
 }

@@ -28,10 +28,10 @@ type column struct {
 	Num  bool   `json:"numeric"` // compared by numeric value
 }
 
-func newResultSet(conn *pgx.Conn, r *pgconn.Result) *resultSet {
+func newResultSet(conn *pgx.Conn, fields []pgconn.FieldDescription, rows [][][]byte) *resultSet {
 	rs := &resultSet{version: conn.PgConn().ParameterStatus("server_version")}
 	types := conn.TypeMap()
-	for _, f := range r.FieldDescriptions {
+	for _, f := range fields {
 		c := column{Name: f.Name, Type: fmt.Sprintf("oid %d", f.DataTypeOID)}
 		if t, ok := types.TypeForOID(f.DataTypeOID); ok {
 			c.Type = t.Name
@@ -42,7 +42,7 @@ func newResultSet(conn *pgx.Conn, r *pgconn.Result) *resultSet {
 		}
 		rs.columns = append(rs.columns, c)
 	}
-	for _, row := range r.Rows {
+	for _, row := range rows {
 		vals := make([]*string, len(row))
 		for i, v := range row {
 			if v != nil {
@@ -218,9 +218,14 @@ func fmtRow(r []*string) string {
 	return "`(" + strings.Join(parts, ", ") + ")`"
 }
 
+// fmtValue writes NULL as NULL, and quotes text whose spaces would be
+// invisible (" cleo ") or that is empty, so '' never looks like NULL.
 func fmtValue(v *string) string {
-	if v == nil {
+	switch {
+	case v == nil:
 		return "NULL"
+	case *v == "" || strings.TrimSpace(*v) != *v:
+		return "'" + strings.ReplaceAll(*v, "'", "''") + "'"
 	}
 	return *v
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/backendroadmap/grader/exercises"
+	"github.com/backendroadmap/grader/sandbox/postgres"
+)
+
+// BenchmarkDatabaseCheck times whole `grader check` processes on a solved
+// sql-joins workspace, each warm check interleaved with a cold one (no warm
+// server: a container start, initdb, the template, the attempt), and a batch
+// of 100 attempts in one `grader grade` against a fresh container per
+// attempt (a cold check). The targets are ratios measured in one run: warm at
+// least 4x faster than cold and under 300 ms; the batch at least 10x faster
+// per attempt. Needs Docker and the local images (`make images`).
+func BenchmarkDatabaseCheck(b *testing.B) {
+	bin := graderBinary(b)
+	ws := solvedDatabaseWorkspace(b)
+	home := b.TempDir()
+	env := append(os.Environ(), "HOME="+home, "GRADER_HOME="+filepath.Join(home, "state"),
+		"GRADER_CACHE="+filepath.Join(home, "cache"), "NO_COLOR=1", "GRADER_IMAGE_MAP="+imageMap)
+	warm := &postgres.Service{StateDir: filepath.Join(home, "cache", "postgres")}
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := warm.RemoveWarm(ctx); err != nil {
+			b.Fatalf("stop the warm server: %v", err)
+		}
+	}
+	b.Cleanup(stop)
+
+	b.Run("warm/vs-cold", func(b *testing.B) {
+		var tWarm, tCold time.Duration
+		n := 0
+		for b.Loop() {
+			stop()
+			tCold += timed(b, env, ws, bin, "check")
+			tWarm += timed(b, env, ws, bin, "check")
+			n++
+		}
+		b.ReportMetric(float64(tWarm.Milliseconds())/float64(n), "warm-ms/check")
+		b.ReportMetric(float64(tCold.Milliseconds())/float64(n), "cold-ms/check")
+		b.ReportMetric(float64(tCold)/float64(tWarm), "x-faster")
+	})
+
+	subs := make([]string, 100)
+	for i := range subs {
+		subs[i] = filepath.Join(b.TempDir(), "sub"+strconv.Itoa(i))
+		if err := os.CopyFS(subs[i], os.DirFS(ws)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("batch-100/vs-container-per-attempt", func(b *testing.B) {
+		var tBatch, tFresh time.Duration
+		n := 0
+		for b.Loop() {
+			tBatch += timed(b, env, ws, bin, append([]string{"grade", "--exercise", "sql-joins", "--format", "json"}, subs...)...)
+			stop()
+			tFresh += timed(b, env, ws, bin, "check")
+			n++
+		}
+		perAttempt := float64(tBatch) / float64(n*len(subs))
+		b.ReportMetric(perAttempt/1e6, "batch-ms/attempt")
+		b.ReportMetric(float64(tFresh.Milliseconds())/float64(n), "fresh-container-ms/attempt")
+		b.ReportMetric(float64(tFresh)/float64(n)/perAttempt, "x-faster")
+	})
+}
+
+// solvedDatabaseWorkspace starts sql-joins and solves it with the reference.
+func solvedDatabaseWorkspace(b *testing.B) string {
+	b.Helper()
+	ex := embeddedExercise(b, "sql-joins")
+	dir := filepath.Join(b.TempDir(), "ws")
+	if _, err := exercises.Start(ex, exercises.EmbeddedName, "", dir); err != nil {
+		b.Fatal(err)
+	}
+	if err := exercises.Apply(ex, ex.Solution, dir); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}

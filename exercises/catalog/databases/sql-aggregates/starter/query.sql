@@ -1,0 +1,11 @@
+-- One row per author who has at least 2 books (rated or not):
+--   author    - the author's name
+--   books     - how many books they have
+--   rated     - how many of those have stars (are rated)
+--   avg_stars - the average of their stars, rounded to 2 decimals;
+--               NULL when none of their books is rated
+-- ordered by avg_stars, highest first, authors without a rating last;
+-- equal averages by author (A to Z).
+--
+-- Write your query below, then run: grader check
+

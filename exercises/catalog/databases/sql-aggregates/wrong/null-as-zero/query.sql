@@ -1,0 +1,9 @@
+-- Counts an unrated book as 0 stars, dragging averages down.
+SELECT author,
+       count(*)                          AS books,
+       count(stars)                      AS rated,
+       round(avg(coalesce(stars, 0)), 2) AS avg_stars
+FROM books
+GROUP BY author
+HAVING count(*) >= 2
+ORDER BY avg_stars DESC NULLS LAST, author;

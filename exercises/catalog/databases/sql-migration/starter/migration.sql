@@ -1,0 +1,12 @@
+-- Migration: make the shop's data trustworthy without losing any of it.
+--   1. users.email: trimmed, lower case, required (NOT NULL) and unique
+--      whatever its case.
+--   2. Users who share an email (ignoring case and spaces) are one person:
+--      keep the account with the smallest id, move the other accounts'
+--      orders to it, then delete the other accounts.
+--   3. orders.total: numeric(10,2) NOT NULL, every total kept
+--      ('1,299.00' is 1299.00).
+--   4. orders.user_id: a foreign key to users (id); guest orders (NULL) stay.
+--
+-- Write your migration below, then run: grader check
+

@@ -1,0 +1,33 @@
+-- Cleans the data but forgets the foreign key: an order can name a user who does not exist.
+BEGIN;
+
+-- 1. Clean the emails: no spaces around them, lower case.
+UPDATE users SET email = lower(trim(email));
+
+-- 2. Merge accounts that share an email into the one with the smallest id:
+--    move their orders first, then delete the duplicates.
+UPDATE orders AS o
+SET user_id = keep.id
+FROM users AS dup
+JOIN LATERAL (
+  SELECT min(u.id) AS id FROM users AS u WHERE u.email = dup.email
+) AS keep ON true
+WHERE o.user_id = dup.id
+  AND keep.id <> dup.id;
+
+DELETE FROM users AS u
+WHERE EXISTS (
+  SELECT 1 FROM users AS k WHERE k.email = u.email AND k.id < u.id
+);
+
+-- 3. Emails are required and unique whatever their case.
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email));
+
+-- 4. Totals become numbers: drop the thousands separator, then convert.
+ALTER TABLE orders
+  ALTER COLUMN total TYPE numeric(10,2) USING replace(total, ',', '')::numeric(10,2),
+  ALTER COLUMN total SET NOT NULL;
+
+
+COMMIT;

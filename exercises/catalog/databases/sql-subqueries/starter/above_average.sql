@@ -1,0 +1,11 @@
+-- Employees who earn more than the average salary of their own department:
+--   name           - the employee's name
+--   department     - their department's name
+--   salary         - their salary
+--   department_avg - the average salary of their department, rounded to 2 decimals
+-- Employees without a department are left out.
+-- Ordered by department (A to Z), then salary (highest first), then name (A to Z).
+-- A subquery or a CTE (WITH ...) both work.
+--
+-- Write your query below, then run: grader check
+

@@ -1,0 +1,12 @@
+-- The best sellers of each category:
+--   category   - the product's category
+--   product    - the product's name
+--   units      - the total quantity sold of the product
+--   sales_rank - its rank in its category by units (most first); products
+--                with equal units share a rank and the next rank is skipped
+--                (1, 1, 3, as in a race)
+-- Only ranks 1 to 3; products that never sold are not listed.
+-- Ordered by category, then sales_rank, then product (A to Z).
+--
+-- Write your query below, then run: grader check
+

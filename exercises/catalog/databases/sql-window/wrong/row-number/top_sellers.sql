@@ -1,0 +1,16 @@
+-- ROW_NUMBER numbers ties 1, 2: equal sellers get different ranks and one may be cut.
+WITH units AS (
+  SELECT p.category, p.name AS product, sum(s.quantity) AS units
+  FROM products AS p
+  JOIN sales AS s ON s.product_id = p.id
+  GROUP BY p.id, p.category, p.name
+),
+ranked AS (
+  SELECT category, product, units,
+         row_number() OVER (PARTITION BY category ORDER BY units DESC, product) AS sales_rank
+  FROM units
+)
+SELECT category, product, units, sales_rank
+FROM ranked
+WHERE sales_rank <= 3
+ORDER BY category, sales_rank, product;

@@ -1,0 +1,16 @@
+-- Products with the same rank come out in id order, not by name.
+WITH units AS (
+  SELECT p.id, p.category, p.name AS product, sum(s.quantity) AS units
+  FROM products AS p
+  JOIN sales AS s ON s.product_id = p.id
+  GROUP BY p.id, p.category, p.name
+),
+ranked AS (
+  SELECT id, category, product, units,
+         rank() OVER (PARTITION BY category ORDER BY units DESC) AS sales_rank
+  FROM units
+)
+SELECT category, product, units, sales_rank
+FROM ranked
+WHERE sales_rank <= 3
+ORDER BY category, sales_rank, id;

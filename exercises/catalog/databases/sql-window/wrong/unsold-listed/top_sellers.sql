@@ -1,0 +1,16 @@
+-- A LEFT JOIN with coalesce ranks the record that sold nothing, with 0 units.
+WITH units AS (
+  SELECT p.category, p.name AS product, coalesce(sum(s.quantity), 0) AS units
+  FROM products AS p
+  LEFT JOIN sales AS s ON s.product_id = p.id
+  GROUP BY p.id, p.category, p.name
+),
+ranked AS (
+  SELECT category, product, units,
+         rank() OVER (PARTITION BY category ORDER BY units DESC) AS sales_rank
+  FROM units
+)
+SELECT category, product, units, sales_rank
+FROM ranked
+WHERE sales_rank <= 3
+ORDER BY category, sales_rank, product;
