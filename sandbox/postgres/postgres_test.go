@@ -529,3 +529,27 @@ func TestMissingImageIsErrImageMissing(t *testing.T) {
 		t.Errorf("Acquire with a missing image = %v; want ErrImageMissing naming it and `make images`", err)
 	}
 }
+
+// TestWarmReuseNeedsNoDocker: the second check of a database exercise reuses
+// the warm server from its state file without a single Docker API call (they
+// cost tens of milliseconds on a busy engine); a state file naming another
+// image or settings falls back to the full check.
+func TestWarmReuseNeedsNoDocker(t *testing.T) {
+	warm := sharedServer(t)
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no-docker.sock"))
+	svc := &Service{Images: shared.svc.Images, StateDir: shared.svc.StateDir}
+	srv, err := svc.Acquire(t.Context())
+	if err != nil {
+		t.Fatalf("Acquire with the engine unreachable: %v", err)
+	}
+	if srv.ContainerID() != warm.ContainerID() || !srv.Warm() {
+		t.Errorf("reused %q, want the warm server %q", srv.ContainerID(), warm.ContainerID())
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	other := &Service{Image: "postgres:14", Images: shared.svc.Images, StateDir: shared.svc.StateDir}
+	if _, err := other.Acquire(t.Context()); !errors.Is(err, sandbox.ErrNoDocker) {
+		t.Errorf("Acquire of another image with the engine unreachable = %v; want it to need Docker (ErrNoDocker)", err)
+	}
+}

@@ -158,10 +158,7 @@ func (s *Service) idle() time.Duration {
 // present, pulling it only when absent. It returns the reference to run and
 // the image's ID.
 func (s *Service) image(ctx context.Context, e *engine) (ref, id string, err error) {
-	name := s.Image
-	if name == "" {
-		name = DefaultImage
-	}
+	name := s.imageName()
 	ref = s.Images.Resolve(name)
 	ins, err := e.api.ImageInspect(ctx, ref)
 	if err == nil {
@@ -212,8 +209,13 @@ func engineErr(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// configHash identifies what a container was started with.
-func (s *Service) configHash(imageID string) string {
+// configHash identifies what a container was started with; settingsHash
+// is the part that does not need the engine (the image's ID does).
+func (s *Service) configHash(imageID string) string { return s.hash(imageID) }
+
+func (s *Service) settingsHash() string { return s.hash("") }
+
+func (s *Service) hash(imageID string) string {
 	limit, step := watchdogArgs(s.idle())
 	h := sha256.New()
 	for _, part := range append([]string{imageID, limit, step, watchdogScript}, serverArgs...) {
@@ -257,6 +259,11 @@ type warmState struct {
 	Port        int       `json:"port"`
 	Password    string    `json:"password"`
 	Started     time.Time `json:"started"`
+	// Image is the reference the server was started from, and Settings a
+	// hash of its settings: the fast path of Acquire reuses the server only
+	// when both still match what is asked.
+	Image    string `json:"image"`
+	Settings string `json:"settings"`
 }
 
 func readState(dir string) (*warmState, error) {
@@ -309,6 +316,9 @@ func adminDSN(password string, port int) string {
 // `grader gc` and [Service.RemoveWarm] remove it too. Close the returned
 // Server when the check ends; the container stays.
 func (s *Service) Acquire(ctx context.Context) (*Server, error) {
+	if srv := s.reuse(ctx); srv != nil {
+		return srv, nil
+	}
 	e, err := s.open(ctx)
 	if err != nil {
 		return nil, err
@@ -368,7 +378,8 @@ func (s *Service) Acquire(ctx context.Context) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = writeState(dir, warmState{ContainerID: srv.ctr.id, Port: port, Password: password, Started: time.Now()})
+		err = writeState(dir, warmState{ContainerID: srv.ctr.id, Port: port, Password: password, Started: time.Now(),
+			Image: s.Images.Resolve(s.imageName()), Settings: s.settingsHash()})
 		if err != nil {
 			_ = srv.closeAndRemove()
 			return nil, fmt.Errorf("record the warm server in %s: %w", dir, err)
@@ -377,6 +388,42 @@ func (s *Service) Acquire(ctx context.Context) (*Server, error) {
 	srv.sweep(ctx)
 	register(srv)
 	return srv, nil
+}
+
+// reuse is Acquire's fast path, which asks nothing of the Docker engine:
+// when the state file names a server started from the same image name and
+// settings, and a session with its password answers, that is the warm
+// server. Anything else (no file, a stopped container, a port now someone
+// else's, a rebuilt grader) falls through to the full check. An image
+// rebuilt under the same name is noticed on the next cold start, or at once
+// after `grader stop`.
+func (s *Service) reuse(ctx context.Context) *Server {
+	dir, err := s.stateDir()
+	if err != nil {
+		return nil
+	}
+	st, err := readState(dir)
+	if err != nil || st.Image != s.Images.Resolve(s.imageName()) || st.Settings != s.settingsHash() || st.Port == 0 {
+		return nil
+	}
+	hctx, cancel := context.WithTimeout(ctx, healthWait)
+	defer cancel()
+	srv, err := connect(hctx, adminDSN(st.Password, st.Port))
+	if err != nil {
+		return nil
+	}
+	srv.ctr = &containerRef{id: st.ContainerID, warm: true, rm: removeContainer}
+	s.logf("postgres: reusing warm server %s on 127.0.0.1:%d", shortID(st.ContainerID), st.Port)
+	srv.sweep(ctx)
+	register(srv)
+	return srv
+}
+
+func (s *Service) imageName() string {
+	if s.Image == "" {
+		return DefaultImage
+	}
+	return s.Image
 }
 
 // Start starts a fresh throwaway server that Close removes: for a one-off
