@@ -11,6 +11,7 @@ import (
 
 	"github.com/backendroadmap/grader/exercises"
 	gitgrader "github.com/backendroadmap/grader/graders/git"
+	redisgrader "github.com/backendroadmap/grader/graders/redis"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
 	"github.com/backendroadmap/grader/progress"
 	"github.com/backendroadmap/grader/report"
@@ -52,7 +53,7 @@ func kinds(svc *services) runner.Kinds {
 			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
 		}
 	}
-	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...)} {
+	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc)} {
 		for name, k := range ks {
 			all[name] = k
 		}

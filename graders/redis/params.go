@@ -1,0 +1,86 @@
+package redis
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/backendroadmap/grader/runner"
+)
+
+// decode fills v from the check's `with:` block; no block is an empty one.
+func decode(p runner.Params, v any) error {
+	if p.Decode == nil {
+		return nil
+	}
+	return p.Decode(v)
+}
+
+// paramErr builds the error the spec loader points at the parameter's line.
+func paramErr(field, format string, args ...any) error {
+	return &runner.ParamError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// workspaceFileParam checks the name of a file the learner writes: a
+// relative, slash-separated path inside the workspace, outside .grader.
+func workspaceFileParam(field, name string, required bool) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		if required {
+			return "", paramErr(field, "is required: the name of the learner's command file, such as cache.redis")
+		}
+		return "", nil
+	case strings.Contains(name, `\`):
+		return "", paramErr(field, "%q: use / to separate folders", name)
+	case !fs.ValidPath(name) || name == ".":
+		return "", paramErr(field, "%q must be a relative path inside the workspace, without . or .. parts", name)
+	case name == ".grader" || strings.HasPrefix(name, ".grader/"):
+		return "", paramErr(field, "%q is inside .grader, grader's own folder", name)
+	}
+	return name, nil
+}
+
+// missingFileError is a learner's command file that is not there.
+type missingFileError struct{ name string }
+
+func (e *missingFileError) Error() string {
+	return fmt.Sprintf("%s is not in your workspace: create it and write your Redis commands there, one per line", e.name)
+}
+
+// readWorkspaceFile reads a learner's file through an [os.Root], so it
+// never leaves the workspace, and refuses a symbolic link outright: what
+// the learner controls is never followed.
+func readWorkspaceFile(dir, name string) ([]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open the workspace: %w", err)
+	}
+	defer root.Close()
+	info, err := root.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &missingFileError{name}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (a link or a folder?): make it an ordinary file", name)
+	}
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("%s is larger than %d bytes: an exercise needs far fewer commands", name, maxFileSize)
+	}
+	return data, nil
+}
