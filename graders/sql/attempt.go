@@ -119,21 +119,15 @@ type fileKey struct{ db, file string }
 // the fileRun; an error returned is the infrastructure's.
 func (k *kinds) runFile(ctx context.Context, a runner.Attempt, db *database, file string) (*fileRun, error) {
 	v, err := a.Memo.Do(fileKey{db.key, file}, func() (any, error) {
-		b, err := os.ReadFile(filepath.Join(a.Dir, filepath.FromSlash(file)))
+		sc, err := readScript(a, file)
 		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return &fileRun{problem: fmt.Errorf("%s is missing: create it in your workspace", file)}, nil
-			}
-			return &fileRun{problem: fmt.Errorf("cannot read %s: %v", file, err)}, nil
-		}
-		if blank(string(b)) {
-			return &fileRun{problem: fmt.Errorf("%s has no SQL in it yet", file)}, nil
+			return &fileRun{problem: err}, nil
 		}
 		adb, err := k.attempt(ctx, a, db)
 		if err != nil {
 			return nil, err
 		}
-		rs, err := adb.exec(ctx, script{name: file, text: string(b)})
+		rs, err := adb.exec(ctx, sc)
 		var se *ScriptError
 		if errors.As(err, &se) {
 			return &fileRun{problem: se}, nil
@@ -168,3 +162,19 @@ func (k *kinds) runFiles(ctx context.Context, a runner.Attempt, db *database, fi
 // infra turns an error that is not the learner's (no server, a broken
 // exercise setup) into an error outcome: the attempt cannot be graded.
 func infra(err error) runner.Outcome { return runner.Errored(err) }
+
+// readScript reads a learner's file: for runFile, and for checks that send
+// it themselves (a query to explain, a script run many times). The error
+// is the learner's to fix.
+func readScript(a runner.Attempt, file string) (script, error) {
+	b, err := os.ReadFile(filepath.Join(a.Dir, filepath.FromSlash(file)))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return script{}, fmt.Errorf("%s is missing: create it in your workspace", file)
+	case err != nil:
+		return script{}, fmt.Errorf("cannot read %s: %v", file, err)
+	case blank(string(b)):
+		return script{}, fmt.Errorf("%s has no SQL in it yet", file)
+	}
+	return script{name: file, text: string(b)}, nil
+}

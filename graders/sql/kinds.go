@@ -56,6 +56,9 @@ func Kinds(servers Provider, opts ...Option) runner.Kinds {
 		"sql.result":     runner.KindFunc(k.compileResult),
 		"sql.query":      runner.KindFunc(k.compileQuery),
 		"sql.rejects":    runner.KindFunc(k.compileRejects),
+		"sql.schema":     runner.KindFunc(k.compileSchema),
+		"sql.plan":       runner.KindFunc(k.compilePlan),
+		"sql.concurrent": runner.KindFunc(k.compileConcurrent),
 	}
 }
 

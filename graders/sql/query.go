@@ -35,6 +35,11 @@ type QueryParams struct {
 // the data a migration must keep, the state a script must leave.
 func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 	var ps QueryParams
+	// The services block first: the schema generator learns it that way.
+	db, err := loadDatabase(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
@@ -46,10 +51,6 @@ func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 		return nil, &runner.ParamError{Field: "query", Msg: "required: the SQL whose rows are checked"}
 	}
 	want, err := literalRows(ps.Columns, ps.Rows)
-	if err != nil {
-		return nil, err
-	}
-	db, err := loadDatabase(p)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +182,11 @@ type Probe struct {
 // Rejects fails with the expected SQLSTATE and each of Accepts succeeds.
 func (k *kinds) compileRejects(p runner.Params) (runner.Checker, error) {
 	var ps RejectsParams
+	// The services block first: the schema generator learns it that way.
+	db, err := loadDatabase(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
@@ -202,10 +208,6 @@ func (k *kinds) compileRejects(p runner.Params) (runner.Checker, error) {
 		if stmts, _ := splitScript(pr.SQL); len(stmts) != 1 {
 			return nil, &runner.ParamError{Field: field + ".sql", Msg: "must be exactly one statement"}
 		}
-	}
-	db, err := loadDatabase(p)
-	if err != nil {
-		return nil, err
 	}
 	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		if len(files) > 0 {

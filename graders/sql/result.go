@@ -41,6 +41,11 @@ const shownRows = 12
 // when Ordered.
 func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 	var ps ResultParams
+	// The services block first: the schema generator learns it that way.
+	db, err := loadDatabase(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
@@ -59,10 +64,6 @@ func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 			return nil, err
 		}
 		refAfter = append(refAfter, s)
-	}
-	db, err := loadDatabase(p)
-	if err != nil {
-		return nil, err
 	}
 	refScripts := append(refAfter, ref)
 	c := k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {

@@ -219,7 +219,7 @@ func fmtRow(r []*string) string {
 }
 
 // fmtValue writes NULL as NULL, and quotes text whose spaces would be
-// invisible (" cleo ") or that is empty, so '' never looks like NULL.
+// invisible (" cleo ") or that is empty, so ” never looks like NULL.
 func fmtValue(v *string) string {
 	switch {
 	case v == nil:

@@ -19,14 +19,15 @@ type RunParams struct {
 // and reports PostgreSQL's message at its line when a statement fails.
 func (k *kinds) compileRun(p runner.Params) (runner.Checker, error) {
 	var ps RunParams
+	// The services block first: the schema generator learns it that way.
+	db, err := loadDatabase(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
 	files, err := fileList(ps.After, ps.File)
-	if err != nil {
-		return nil, err
-	}
-	db, err := loadDatabase(p)
 	if err != nil {
 		return nil, err
 	}

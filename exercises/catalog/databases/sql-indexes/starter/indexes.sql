@@ -1,0 +1,6 @@
+-- Create the indexes that make the two queries of the instructions fast:
+--
+--   1. the activity feed: a user's latest events since a date, newest first
+--   2. the login lookup: a user by email, whatever its capitals
+--
+-- One CREATE INDEX statement per index. Then run: grader check

@@ -1,0 +1,7 @@
+-- Move the customers out of orders:
+--   1. create customers (id, name, email), one row per customer
+--   2. fill it from orders
+--   3. give orders a customer_id that references customers, and fill it
+--   4. drop customer_name and customer_email from orders
+--
+-- Write your migration below, then run: grader check

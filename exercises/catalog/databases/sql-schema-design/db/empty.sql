@@ -1,0 +1,2 @@
+-- The library starts empty: the learner's schema.sql creates every table.
+-- (A services block needs a setup file; this one creates nothing.)

@@ -1,0 +1,5 @@
+-- Create the library's three tables, authors, books and loans, with the
+-- columns and rules of the instructions: primary keys, foreign keys,
+-- NOT NULL, UNIQUE and CHECK constraints.
+--
+-- Write your CREATE TABLE statements below, then run: grader check

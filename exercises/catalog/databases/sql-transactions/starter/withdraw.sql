@@ -1,0 +1,6 @@
+-- Withdraw 3.00 from account 1, safely when many requests arrive at once:
+--   * only if the balance covers it; otherwise change nothing (no error)
+--   * record the withdrawal in withdrawals and lower the balance, both or neither
+--
+-- The script the app runs today is in the instructions: it works alone and
+-- fails under load. Write the safe version below, then run: grader check
