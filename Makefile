@@ -15,7 +15,7 @@ demo: build ## a learner's first check: start git-branching in a scratch folder 
 	  echo "(grader check exited $$?: the starter is not solved yet)"
 
 test: lint ## every test, then prove the embedded catalog
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 40m ./...
 	$(MAKE) validate
 
 validate: build ## prove every exercise of the embedded catalog

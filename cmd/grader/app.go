@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/backendroadmap/grader/exercises"
+	codegrader "github.com/backendroadmap/grader/graders/code"
 	gitgrader "github.com/backendroadmap/grader/graders/git"
 	redisgrader "github.com/backendroadmap/grader/graders/redis"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
@@ -53,7 +54,7 @@ func kinds(svc *services) runner.Kinds {
 			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
 		}
 	}
-	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc)} {
+	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc), codegrader.Kinds(svc)} {
 		for name, k := range ks {
 			all[name] = k
 		}

@@ -99,13 +99,17 @@ type keyCheck struct {
 // read, never refreshed).
 func (k *kinds) compileKey(p runner.Params) (runner.Checker, error) {
 	var c keyCheck
+	// The services block first: the schema generator learns it that way.
+	e, err := loadEnv(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := decode(p, &c.keyParams); err != nil {
 		return nil, err
 	}
 	if c.Key == "" {
 		return nil, paramErr("key", "is required")
 	}
-	var err error
 	if c.Script, err = workspaceFileParam("script", c.Script, false); err != nil {
 		return nil, err
 	}
@@ -139,10 +143,6 @@ func (k *kinds) compileKey(p runner.Params) (runner.Checker, error) {
 	}
 	if c.Value != nil && c.Members != nil {
 		return nil, paramErr("members", "a string has a value, not members")
-	}
-	e, err := loadEnv(p)
-	if err != nil {
-		return nil, err
 	}
 	return k.checker(e, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		if c.Script != "" {

@@ -46,10 +46,14 @@ type resultCheck struct {
 // process.
 func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 	var c resultCheck
+	// The services block first: the schema generator learns it that way.
+	e, err := loadEnv(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := decode(p, &c.resultParams); err != nil {
 		return nil, err
 	}
-	var err error
 	if c.File, err = workspaceFileParam("file", c.File, false); err != nil {
 		return nil, err
 	}
@@ -73,10 +77,6 @@ func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 		}
 	}
 	refQuery, err := referenceFile(p.Files, c.Reference, c.File)
-	if err != nil {
-		return nil, err
-	}
-	e, err := loadEnv(p)
 	if err != nil {
 		return nil, err
 	}

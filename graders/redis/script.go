@@ -20,14 +20,15 @@ type scriptParams struct {
 // Redis's own error, the file, the line and the command.
 func (k *kinds) compileScript(p runner.Params) (runner.Checker, error) {
 	var sp scriptParams
+	// The services block first: the schema generator learns it that way.
+	e, err := loadEnv(p)
+	if err != nil {
+		return nil, err
+	}
 	if err := decode(p, &sp); err != nil {
 		return nil, err
 	}
 	file, err := workspaceFileParam("file", sp.File, true)
-	if err != nil {
-		return nil, err
-	}
-	e, err := loadEnv(p)
 	if err != nil {
 		return nil, err
 	}

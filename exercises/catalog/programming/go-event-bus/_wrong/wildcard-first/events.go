@@ -1,0 +1,68 @@
+// Package events is a small publish/subscribe event bus (the observer pattern).
+package events
+
+// Event is something that happened.
+type Event struct {
+	Topic   string
+	Payload string
+}
+
+// Handler receives events.
+type Handler interface {
+	Handle(e Event)
+}
+
+// HandlerFunc lets a plain function be a Handler.
+type HandlerFunc func(e Event)
+
+// Handle calls f(e).
+func (f HandlerFunc) Handle(e Event) { f(e) }
+
+type subscription struct {
+	id      int
+	topic   string
+	handler Handler
+}
+
+// Bus delivers published events to the handlers subscribed to their topic.
+type Bus struct {
+	next int
+	subs []subscription
+}
+
+// NewBus returns an empty bus.
+func NewBus() *Bus { return &Bus{} }
+
+// Subscribe registers h for topic ("*" for every topic) and returns a
+// function that removes this subscription; calling it again does nothing.
+func (b *Bus) Subscribe(topic string, h Handler) (unsubscribe func()) {
+	b.next++
+	id := b.next
+	b.subs = append(b.subs, subscription{id: id, topic: topic, handler: h})
+	return func() {
+		for i, s := range b.subs {
+			if s.id == id {
+				b.subs = append(b.subs[:i:i], b.subs[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+// Publish delivers e to the handlers of its topic, in subscription order,
+// then to the "*" handlers, and returns how many handlers it called.
+func (b *Bus) Publish(e Event) int {
+	n := 0
+	for _, pass := range []func(s subscription) bool{
+		func(s subscription) bool { return s.topic == "*" },
+		func(s subscription) bool { return s.topic == e.Topic },
+	} {
+		for _, s := range append([]subscription(nil), b.subs...) {
+			if pass(s) {
+				s.handler.Handle(e)
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,18 @@
+import re
+
+
+def word_counts(text):
+    """Count each word of text, case-insensitively."""
+    counts = {}
+    for word in re.findall(r"[a-z']+", text.lower()):
+        word = word.strip("'")
+        if word:
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def top_words(text, k):
+    """The k most frequent words as [word, count] pairs, most frequent first, ties alphabetical."""
+    counts = word_counts(text)
+    ranked = sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))
+    return [[w, c] for w, c in ranked[:k]]
