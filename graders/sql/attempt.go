@@ -178,3 +178,24 @@ func readScript(a runner.Attempt, file string) (script, error) {
 	}
 	return script{name: file, text: string(b)}, nil
 }
+
+// afterFiles runs the learner's files a check starts from (a schema, a
+// migration), then returns the attempt's database for the check's own
+// statements. A non-empty outcome is the check's verdict instead: the
+// learner's error in a file, or the infrastructure's.
+func (k *kinds) afterFiles(ctx context.Context, a runner.Attempt, db *database, files []string) (*attemptDB, runner.Outcome) {
+	if len(files) > 0 {
+		run, err := k.runFiles(ctx, a, db, files)
+		if err != nil {
+			return nil, infra(err)
+		}
+		if run.problem != nil {
+			return nil, runner.Failed("%v", run.problem)
+		}
+	}
+	adb, err := k.attempt(ctx, a, db)
+	if err != nil {
+		return nil, infra(err)
+	}
+	return adb, runner.Outcome{}
+}

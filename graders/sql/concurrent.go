@@ -103,22 +103,13 @@ func (k *kinds) compileConcurrent(p runner.Params) (runner.Checker, error) {
 		return nil, err
 	}
 	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
-		if len(files) > 0 {
-			run, err := k.runFiles(ctx, a, db, files)
-			if err != nil {
-				return infra(err)
-			}
-			if run.problem != nil {
-				return runner.Failed("%v", run.problem)
-			}
+		adb, out := k.afterFiles(ctx, a, db, files)
+		if out.Status != "" {
+			return out
 		}
 		s, problem := readScript(a, c.file)
 		if problem != nil {
 			return runner.Failed("%v", problem)
-		}
-		adb, err := k.attempt(ctx, a, db)
-		if err != nil {
-			return infra(err)
 		}
 		if out := c.race(ctx, adb, s); out.Status != "" {
 			return out

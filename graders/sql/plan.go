@@ -80,14 +80,9 @@ func (k *kinds) compilePlan(p runner.Params) (runner.Checker, error) {
 		return nil, err
 	}
 	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
-		if len(files) > 0 {
-			run, err := k.runFiles(ctx, a, db, files)
-			if err != nil {
-				return infra(err)
-			}
-			if run.problem != nil {
-				return runner.Failed("%v", run.problem)
-			}
+		adb, out := k.afterFiles(ctx, a, db, files)
+		if out.Status != "" {
+			return out
 		}
 		q := script{name: "the check's query", text: ps.Query}
 		if ps.File != "" {
@@ -98,10 +93,6 @@ func (k *kinds) compilePlan(p runner.Params) (runner.Checker, error) {
 			if stmts, _ := splitScript(q.text); len(stmts) != 1 {
 				return runner.Failed("%s holds %d statements: keep only the query to explain in it", ps.File, len(stmts))
 			}
-		}
-		adb, err := k.attempt(ctx, a, db)
-		if err != nil {
-			return infra(err)
 		}
 		root, out := adb.explain(ctx, q)
 		if root == nil {
@@ -303,4 +294,3 @@ func (d *attemptDB) tableRows(ctx context.Context, table string) int64 {
 	}
 	return int64(n)
 }
-

@@ -55,18 +55,9 @@ func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 		return nil, err
 	}
 	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
-		if len(files) > 0 {
-			run, err := k.runFiles(ctx, a, db, files)
-			if err != nil {
-				return infra(err)
-			}
-			if run.problem != nil {
-				return runner.Failed("%v", run.problem)
-			}
-		}
-		adb, err := k.attempt(ctx, a, db)
-		if err != nil {
-			return infra(err)
+		adb, out := k.afterFiles(ctx, a, db, files)
+		if out.Status != "" {
+			return out
 		}
 		got, err := adb.exec(ctx, script{name: "the check's query", text: ps.Query})
 		if err != nil {
@@ -210,18 +201,9 @@ func (k *kinds) compileRejects(p runner.Params) (runner.Checker, error) {
 		}
 	}
 	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
-		if len(files) > 0 {
-			run, err := k.runFiles(ctx, a, db, files)
-			if err != nil {
-				return infra(err)
-			}
-			if run.problem != nil {
-				return runner.Failed("%v", run.problem)
-			}
-		}
-		adb, err := k.attempt(ctx, a, db)
-		if err != nil {
-			return infra(err)
+		adb, out := k.afterFiles(ctx, a, db, files)
+		if out.Status != "" {
+			return out
 		}
 		for _, pr := range ps.Rejects {
 			pgErr, err := adb.probe(ctx, pr.SQL)

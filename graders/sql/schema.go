@@ -109,16 +109,9 @@ func (k *kinds) compileSchema(p runner.Params) (runner.Checker, error) {
 	}
 	file := files[len(files)-1]
 	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
-		run, err := k.runFiles(ctx, a, db, files)
-		if err != nil {
-			return infra(err)
-		}
-		if run.problem != nil {
-			return runner.Failed("%v", run.problem)
-		}
-		adb, err := k.attempt(ctx, a, db)
-		if err != nil {
-			return infra(err)
+		adb, out := k.afterFiles(ctx, a, db, files)
+		if out.Status != "" {
+			return out
 		}
 		got, err := adb.inspect(ctx, ps.Table)
 		if err != nil {
