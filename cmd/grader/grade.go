@@ -27,6 +27,8 @@ URL is cloned with every branch and tag. Exit code: the worst verdict (an
 ungradable submission, 3; a failing one, 1).`,
 		Args: args(cobra.MinimumNArgs(1)),
 		RunE: func(_ *cobra.Command, subs []string) error {
+			// Nothing outlives a batch: no warm database is kept for later.
+			a.svc.throwaway = true
 			f, err := report.ParseFormat(format)
 			if err != nil {
 				return &usageError{err}

@@ -23,6 +23,10 @@ type services struct {
 	// lives in its postgres/ folder. Nil uses the user's cache folder.
 	cacheDir func() (string, error)
 	logf     func(format string, args ...any)
+	// throwaway starts a PostgreSQL for this process only, removed when it
+	// ends: for `grade` and `validate` (CI, instructors), which leave nothing
+	// behind. A learner's `check` keeps a warm one for the next check.
+	throwaway bool
 
 	imagesOnce sync.Once
 	images     sandbox.ImageMap
@@ -87,7 +91,7 @@ func (s *services) StartService(ctx context.Context, spec sandbox.ServiceSpec) (
 // postgres is the SQL kinds' [sqlgrader.Provider]: the server at
 // --postgres-url or $GRADER_POSTGRES_URL (a CI service), else the learner's
 // warm container for image, started on first use and reused by the next
-// `grader check`.
+// `grader check` (or, when throwaway, one for this process only).
 func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server, error) {
 	url := s.postgresURL
 	if url == "" && s.getenv != nil {
@@ -111,7 +115,11 @@ func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server
 		if svc, err = s.warmService(image); err != nil {
 			return nil, err
 		}
-		srv, err = svc.Acquire(ctx)
+		if s.throwaway {
+			srv, err = svc.Start(ctx)
+		} else {
+			srv, err = svc.Acquire(ctx)
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -36,6 +36,8 @@ ones included) and each known-wrong solution (which must fail, and fail the
 checks it names). With no id it validates the whole catalog.`,
 		Args: args(cobra.ArbitraryArgs),
 		RunE: func(_ *cobra.Command, ids []string) error {
+			// Nothing outlives a batch: no warm database is kept for later.
+			a.svc.throwaway = true
 			if err := textOrJSON(format); err != nil {
 				return err
 			}
