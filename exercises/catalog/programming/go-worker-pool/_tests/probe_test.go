@@ -5,6 +5,7 @@ package pool
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -19,6 +20,29 @@ func graderProbe(call string, args []json.RawMessage) (any, error) {
 		inputs[i] = fmt.Sprintf("job-%d", i)
 	}
 	var active, peak, calls atomic.Int64
+	limit := max(workers, 1)
+	// A negative sleep gathers the workers: each call waits (up to 1 ms) for
+	// the others, so they all return, and write their results, at the same
+	// moment, round after round. An unguarded map then fails for certain
+	// ("concurrent map writes"), not by luck of scheduling.
+	var mu sync.Mutex
+	waiting, release := 0, make(chan struct{})
+	gather := func() {
+		mu.Lock()
+		waiting++
+		ch := release
+		if waiting >= limit {
+			close(release)
+			waiting, release = 0, make(chan struct{})
+			mu.Unlock()
+			return
+		}
+		mu.Unlock()
+		select {
+		case <-ch:
+		case <-time.After(time.Millisecond):
+		}
+	}
 	f := func(s string) int {
 		calls.Add(1)
 		now := active.Add(1)
@@ -31,6 +55,9 @@ func graderProbe(call string, args []json.RawMessage) (any, error) {
 		if sleepMicros > 0 {
 			time.Sleep(time.Duration(sleepMicros) * time.Microsecond)
 		}
+		if sleepMicros < 0 {
+			gather()
+		}
 		active.Add(-1)
 		return len(s)
 	}
@@ -39,7 +66,6 @@ func graderProbe(call string, args []json.RawMessage) (any, error) {
 	for _, in := range inputs {
 		sum += out[in]
 	}
-	limit := max(workers, 1)
 	return map[string]any{
 		"results":      len(out),
 		"sum":          sum,
