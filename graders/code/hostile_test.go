@@ -194,7 +194,12 @@ func TestTwentySubmissionsAtOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	const limit = 10*time.Second + 30*time.Second
+	// Each run's own deadline is asserted one at a time by
+	// TestHostileSubmissions. Twenty at once on two cores (while CI runs other
+	// packages' tests too) also queue for the engine: a create, a copy and a
+	// removal each, measured at up to 42 s in CI. The bound here says that
+	// none hangs and the machine keeps up.
+	const limit = 10*time.Second + 60*time.Second
 	var slowest time.Duration
 	for i, rep := range reps {
 		label := fmt.Sprintf("#%d %s", i, names[i])
