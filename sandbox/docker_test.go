@@ -411,6 +411,89 @@ func TestCancelRemovesTheContainer(t *testing.T) {
 	// requireDocker's cleanup asserts that nothing is left.
 }
 
+// hungFreeze is an engine whose freeze never completes (a pause held up by a
+// fork bomb or a loaded machine): ContainerPause blocks until its caller
+// gives up.
+type hungFreeze struct{ dockerAPI }
+
+func (hungFreeze) ContainerPause(ctx context.Context, _ string, _ client.ContainerPauseOptions) (client.ContainerPauseResult, error) {
+	<-ctx.Done()
+	return client.ContainerPauseResult{}, ctx.Err()
+}
+
+// Ctrl-C must not wait on a freeze: CI once left a paused container behind
+// when a cancelled run's freeze outlasted the cleanup budget.
+func TestCancelDoesNotWaitForAFreeze(t *testing.T) {
+	e := requireDocker(t)
+	e.api = hungFreeze{e.api}
+	ctx, cancel := context.WithCancel(t.Context())
+	out := t.TempDir()
+	go func() {
+		for { // cancel once the command has written its file
+			time.Sleep(50 * time.Millisecond)
+			cs, _ := e.api.ContainerList(context.Background(), client.ContainerListOptions{
+				Filters: make(client.Filters).Add("label", LabelOwner+"="+e.Owner()),
+			})
+			if len(cs.Items) > 0 {
+				time.Sleep(time.Second)
+				cancel()
+				return
+			}
+		}
+	}()
+	start := time.Now()
+	_, err := e.Run(ctx, Spec{Image: testImage(), Cmd: sh("echo hi > a.txt; sleep 60"), Outputs: []string{"a.txt"}, OutputDir: out})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
+	if took := time.Since(start); took >= freezeTimeout {
+		t.Errorf("cancelled run took %v: it waited for the freeze", took)
+	}
+}
+
+// A freeze that never completes delays the verdict by its budget, no more,
+// and the outputs are still judged.
+func TestAHungFreezeStillCopiesOutputs(t *testing.T) {
+	e := requireDocker(t)
+	e.api = hungFreeze{e.api}
+	out := t.TempDir()
+	start := time.Now()
+	res := mustRun(t, e, Spec{Cmd: sh("echo judged > a.txt"), Outputs: []string{"a.txt"}, OutputDir: out})
+	if took := time.Since(start); took > freezeTimeout+cleanupTimeout {
+		t.Errorf("run took %v with a hung freeze", took)
+	}
+	if res.ExitCode != 0 || res.Limit != "" {
+		t.Errorf("exit %d, limit %q; want 0 and none", res.ExitCode, res.Limit)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "a.txt")); err != nil || string(b) != "judged\n" {
+		t.Errorf("output a.txt = %q, %v; want it copied", b, err)
+	}
+}
+
+func TestCloseRemovesAFrozenContainer(t *testing.T) {
+	e := requireDocker(t)
+	ctx := t.Context()
+	c, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{
+		Config: &container.Config{Image: e.Images.Resolve(testImage()), Cmd: []string{"sleep", "infinity"}, Labels: e.labels()},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.track("container", c.ID)
+	if _, err := e.api.ContainerStart(ctx, c.ID, client.ContainerStartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.ContainerPause(ctx, c.ID, client.ContainerPauseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.ContainerInspect(ctx, c.ID, client.ContainerInspectOptions{}); err == nil {
+		t.Error("frozen container survived Close")
+	}
+}
+
 func TestCloseRemovesWhatARunLeft(t *testing.T) {
 	e := requireDocker(t)
 	ctx := t.Context()

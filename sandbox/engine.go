@@ -197,12 +197,7 @@ func (e *Engine) remove(ctx context.Context, r resource) error {
 	var err error
 	switch r.kind {
 	case "container":
-		// Never force-remove a frozen container: on Docker 20.10 that waits
-		// forever for processes that cannot die while frozen, holding the
-		// container's lock. SIGKILL first, then thaw, so the signal lands.
-		_, _ = e.api.ContainerKill(ctx, r.id, client.ContainerKillOptions{Signal: "SIGKILL"})
-		_, _ = e.api.ContainerUnpause(ctx, r.id, client.ContainerUnpauseOptions{})
-		_, err = e.api.ContainerRemove(ctx, r.id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		err = e.removeContainer(ctx, r.id)
 	case "volume":
 		_, err = e.api.VolumeRemove(ctx, r.id, client.VolumeRemoveOptions{Force: true})
 	case "network":
@@ -213,6 +208,33 @@ func (e *Engine) remove(ctx context.Context, r resource) error {
 	}
 	e.untrack(r.kind, r.id)
 	return nil
+}
+
+// removeContainer kills and removes a container, frozen or not. It never
+// force-removes a frozen one: on Docker 20.10 that waits forever for
+// processes that cannot die while frozen, holding the container's lock. So it
+// sends SIGKILL, thaws so the signal lands, and removes only once the engine
+// reports the container unfrozen; a freeze the engine finishes late (its
+// caller gave up waiting) is thawed again on the next round, until ctx ends.
+func (e *Engine) removeContainer(ctx context.Context, id string) error {
+	for {
+		_, _ = e.api.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGKILL"})
+		_, _ = e.api.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{})
+		in, err := e.api.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+		if err == nil && (in.Container.State == nil || !in.Container.State.Paused) {
+			_, err = e.api.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		} else if err == nil {
+			err = errors.New("container is still frozen")
+		}
+		if err == nil || cerrdefs.IsNotFound(err) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // Close removes every container, volume and network this engine created that

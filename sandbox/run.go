@@ -31,6 +31,11 @@ var holderCmd = []string{"sleep", "infinity"}
 // stream has closed.
 const execPoll = 20 * time.Millisecond
 
+// freezeTimeout bounds the pause that stills a finished run before it is
+// judged. A fork bomb or a loaded machine can make a freeze slow; the run is
+// then judged unfrozen rather than held up.
+const freezeTimeout = 10 * time.Second
+
 // Run runs s.Cmd in a fresh hardened container and returns what it did. The
 // container and its volume are removed before Run returns, whatever happens,
 // including when ctx is cancelled (then the error is ctx's). A limit ending
@@ -236,12 +241,25 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	case <-ctx.Done():
 		ctxErr = ctx.Err()
 	}
-	// Freeze everything the command started before judging or copying: a
-	// background process cannot race the copy-out or outlive the check.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	_, pauseErr := e.api.ContainerPause(fctx, r.id, client.ContainerPauseOptions{})
+	if ctxErr != nil {
+		// Cancelled: nothing is judged or copied, so nothing is frozen. A
+		// freeze on a loaded engine can outlast the cleanup budget and then
+		// land late, leaving a paused container behind: kill at once.
+		closeStream()
+		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		r.killAndInspect(kctx)
+		return nil, ctxErr
+	}
 	duration := time.Since(start)
+	// Freeze everything the command started before judging or copying: a
+	// background process cannot race the copy-out or outlive the check. The
+	// freeze has a budget of its own; past it the outputs are copied from the
+	// running container instead, since a stopped one has lost its tmpfs work
+	// volume.
+	pctx, cancelFreeze := context.WithTimeout(context.WithoutCancel(ctx), freezeTimeout)
+	_, _ = e.api.ContainerPause(pctx, r.id, client.ContainerPauseOptions{})
+	cancelFreeze()
 	closeStream()
 	if !streamEnded {
 		select { // the copy returns once the stream is closed
@@ -249,14 +267,12 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 		case <-time.After(r.lim.Grace):
 		}
 	}
-	if ctxErr != nil {
-		r.killAndInspect(fctx)
-		return nil, ctxErr
-	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
 
 	res := &Result{ExitCode: exitCode, Duration: duration}
 	reason, _ := r.stopReason.Load().(Limit)
-	if len(r.s.Outputs) > 0 && pauseErr == nil {
+	if len(r.s.Outputs) > 0 {
 		if err := r.copyOut(fctx, res); err != nil {
 			return nil, err
 		}
