@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,34 +27,42 @@ type Catalog struct {
 
 // NewCatalog indexes the exercises in fsys. kinds are the check kinds specs may
 // use. Two folders with the same name are an error, since the name is the id.
+// An exercise folder is not searched further: its starter, solution and
+// wrong solutions hold no exercises, and reading them would cost every
+// `grader check` a walk of the whole catalog.
 func NewCatalog(fsys fs.FS, name string, kinds runner.Kinds) (*Catalog, error) {
 	c := &Catalog{Name: name, fsys: fsys, dirs: map[string]string{}, kinds: kinds}
 	var problems []Problem
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	var index func(dir string) error
+	index = func(dir string) error {
+		entries, err := fs.ReadDir(fsys, dir)
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && p != "." && strings.HasPrefix(d.Name(), ".") {
-			return fs.SkipDir
-		}
-		if d.IsDir() || d.Name() != SpecFile {
+		if slices.ContainsFunc(entries, func(d fs.DirEntry) bool { return !d.IsDir() && d.Name() == SpecFile }) {
+			id := path.Base(dir)
+			if dir == "." {
+				// A catalog that is a single exercise's folder: fs.FS does not
+				// know the folder's name, so the spec's own id names it.
+				id = rootID(fsys)
+			}
+			if prev, dup := c.dirs[id]; dup {
+				problems = append(problems, Problem{File: path.Join(dir, SpecFile), Msg: fmt.Sprintf("exercise folder name %q is also used by %s; folder names are ids and must be unique", id, prev)})
+				return nil
+			}
+			c.dirs[id] = dir
 			return nil
 		}
-		dir := path.Dir(p)
-		id := path.Base(dir)
-		if dir == "." {
-			// A catalog that is a single exercise's folder: fs.FS does not know
-			// the folder's name, so the spec's own id names it.
-			id = rootID(fsys)
+		for _, d := range entries {
+			if d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				if err := index(path.Join(dir, d.Name())); err != nil {
+					return err
+				}
+			}
 		}
-		if prev, dup := c.dirs[id]; dup {
-			problems = append(problems, Problem{File: p, Msg: fmt.Sprintf("exercise folder name %q is also used by %s; folder names are ids and must be unique", id, prev)})
-			return nil
-		}
-		c.dirs[id] = dir
 		return nil
-	})
-	if err != nil {
+	}
+	if err := index("."); err != nil {
 		return nil, fmt.Errorf("reading catalog %s: %w", name, err)
 	}
 	if len(problems) > 0 {
