@@ -356,7 +356,7 @@ func (g *schemaGen) constrain(root *jsonSchema, kinds runner.Kinds) error {
 
 	root.Required = []string{"format", "id", "title", "skill", "phase", "summary", "instructions", "solution", "wrong", "checks"}
 	prop(root, "spec", "format").Const = FormatVersion
-	prop(root, "spec", "id").Pattern = idPattern.String()
+	prop(root, "spec", "id").Pattern = idPattern().String()
 	prop(root, "spec", "skill").Enum = strs(runner.Skills)
 	prop(root, "spec", "phase").Enum = strs(runner.Phases)
 	one(prop(root, "spec", "wrong"))
@@ -368,7 +368,7 @@ func (g *schemaGen) constrain(root *jsonSchema, kinds runner.Kinds) error {
 
 	check := def("check")
 	check.Required = []string{"id", "name", "kind", "hints"}
-	prop(check, "check", "id").Pattern = idPattern.String()
+	prop(check, "check", "id").Pattern = idPattern().String()
 	one(prop(check, "check", "hints"))
 	prop(check, "check", "points").Minimum = new(0)
 	prop(check, "check", "timeout").Pattern = durationPattern

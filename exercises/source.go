@@ -38,7 +38,8 @@ var ErrCatalog = errors.New("catalog unavailable")
 // typo, fixed by changing the command line.
 var ErrBadSource = errors.New("not a catalog")
 
-var scpLike = regexp.MustCompile(`^[\w.-]+@[\w.-]+:`)
+// Compiled on first use, not in package init, which every grader start pays.
+var scpLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w.-]+@[\w.-]+:`) })
 
 // Open returns the catalog src names. A git catalog is cloned once into the
 // cache and pinned to the commit it resolved; later opens use that clone without
@@ -76,7 +77,7 @@ func isGitURL(s string) bool {
 			return true
 		}
 	}
-	return scpLike.MatchString(s) || isBareRepo(s)
+	return scpLike().MatchString(s) || isBareRepo(s)
 }
 
 var installFile sync.Once

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -113,7 +114,8 @@ type Exercise struct {
 // IsGit reports whether the exercise's workspace is a git repository.
 func (e *Exercise) IsGit() bool { return e.Starter.Git }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// Compiled on first use, not in package init, which every grader start pays.
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // parse decodes and validates one spec. file names it in problems; dir is the
 // exercise's folder (its base name must be the id).
@@ -177,7 +179,7 @@ func (p *parser) add(field, format string, args ...any) {
 	p.problems = append(p.problems, Problem{File: p.file, Line: p.line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 // yamlError turns the YAML library's errors (one per bad field) into problems.
 func (p *parser) yamlError(err error) {
@@ -189,11 +191,11 @@ func (p *parser) yamlError(err error) {
 	for _, m := range msgs {
 		m = strings.TrimPrefix(m, "yaml: ")
 		pr := Problem{File: p.file, Msg: m}
-		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+		if sm := yamlLine().FindStringSubmatch(m); sm != nil {
 			pr.Line, _ = strconv.Atoi(sm[1])
 			pr.Msg = sm[2]
 		}
-		if sm := unknownField.FindStringSubmatch(pr.Msg); sm != nil {
+		if sm := unknownField().FindStringSubmatch(pr.Msg); sm != nil {
 			pr.Field = p.pathAt(p.root, "", pr.Line, sm[1])
 			pr.Msg = "field " + sm[1] + " not found: check its spelling against docs/exercise-format.md"
 		} else if pr.Line > 0 {
@@ -203,7 +205,7 @@ func (p *parser) yamlError(err error) {
 	}
 }
 
-var unknownField = regexp.MustCompile(`^field (\S+) not found in type`)
+var unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^field (\S+) not found in type`) })
 
 // isDuplicateKey reports whether a YAML decoding error is about a mapping key
 // given twice, after which the library skips the whole mapping.
@@ -245,7 +247,7 @@ func (p *parser) pathAt(n *yaml.Node, prefix string, line int, key string) strin
 	return ""
 }
 
-var fieldPart = regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`)
+var fieldPart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`) })
 
 // node returns the YAML node at a field path, or the deepest node found on the
 // way when the path runs out.
@@ -257,7 +259,7 @@ func (p *parser) node(field string) *yaml.Node {
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	for _, m := range fieldPart.FindAllStringSubmatch(field, -1) {
+	for _, m := range fieldPart().FindAllStringSubmatch(field, -1) {
 		var next *yaml.Node
 		switch {
 		case m[2] != "" && n.Kind == yaml.SequenceNode:
@@ -302,7 +304,7 @@ func (p *parser) validate(s *spec, dir fs.FS, folder string, kinds runner.Kinds)
 	switch {
 	case s.ID == "":
 		p.add("id", "required")
-	case !idPattern.MatchString(s.ID):
+	case !idPattern().MatchString(s.ID):
 		p.add("id", "%q must be lower-case words joined by hyphens, like git-branching", s.ID)
 	case folder != "" && s.ID != folder:
 		p.add("id", "%q must match its folder's name %q", s.ID, folder)
@@ -404,7 +406,7 @@ func (p *parser) checks(s *spec, ex *Exercise, dir fs.FS, kinds runner.Kinds) ma
 		switch {
 		case cs.ID == "":
 			p.add(f+".id", "required")
-		case !idPattern.MatchString(cs.ID):
+		case !idPattern().MatchString(cs.ID):
 			p.add(f+".id", "%q must be lower-case words joined by hyphens", cs.ID)
 		case seen[cs.ID]:
 			p.add(f+".id", "%q is used by an earlier check", cs.ID)
@@ -577,7 +579,7 @@ func decodeStrict(n *yaml.Node, v any) error {
 		if errors.As(err, &te) && len(te.Errors) > 0 {
 			m := te.Errors[0]
 			line := n.Line
-			if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			if sm := yamlLine().FindStringSubmatch(m); sm != nil {
 				line, _ = strconv.Atoi(sm[1])
 				m = sm[2]
 			}

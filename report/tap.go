@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/backendroadmap/grader/runner"
 )
@@ -119,7 +120,7 @@ func writeYAML(b *bytes.Buffer, indent string, fields []yamlField) {
 // escaped every control character and invalid byte, leaving only \" \\ \n
 // \t and \u escapes, which YAML shares.
 func yamlString(s, indent string) string {
-	if yamlWord.MatchString(s) && !yamlKeywords[s] {
+	if yamlWord().MatchString(s) && !yamlKeywords[s] {
 		return s
 	}
 	body, chomp := s, "|-"
@@ -145,7 +146,9 @@ func yamlString(s, indent string) string {
 
 // yamlWord matches strings YAML reads as plain strings, unless they are one
 // of yamlKeywords.
-var yamlWord = regexp.MustCompile(`^[a-z][a-z_]*$`)
+//
+// Compiled on first use, not in package init, which every grader start pays.
+var yamlWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z_]*$`) })
 
 // yamlKeywords are the words some YAML parsers read as booleans or null.
 var yamlKeywords = map[string]bool{

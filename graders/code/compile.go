@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // maxShownErrors is how many compile errors a message lists.
@@ -53,7 +54,11 @@ func vetProblem(rr *runResult) string {
 
 // goDiagLine matches a diagnostic of the go tool: "./stack.go:12:5: msg",
 // with an optional "vet: " in front.
-var goDiagLine = regexp.MustCompile(`^(?:vet: )?(?:\./|/work/)?([^\s:]+\.go):(\d+)(?::(\d+))?: (.*)$`)
+//
+// Compiled on first use, not in package init, which every grader start pays.
+var goDiagLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:vet: )?(?:\./|/work/)?([^\s:]+\.go):(\d+)(?::(\d+))?: (.*)$`)
+})
 
 // goDiagnostics turns the go tool's output into indented lines of
 // file:line:column: message, naming the exercise's own test files for what
@@ -70,7 +75,7 @@ func goDiagnostics(out string) string {
 			b.WriteString("\n  ... and more")
 			break
 		}
-		if m := goDiagLine.FindStringSubmatch(line); m != nil {
+		if m := goDiagLine().FindStringSubmatch(line); m != nil {
 			file, pos, msg := m[1], m[2], m[4]
 			if m[3] != "" {
 				pos += ":" + m[3]

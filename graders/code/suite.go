@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -138,10 +139,13 @@ type testCase struct {
 	exit      int
 }
 
+// Compiled on first use, not in package init, which every grader start pays.
 var (
-	identRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	moduleRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
-	caseIDRE = regexp.MustCompile(`^[a-z0-9]+([-_][a-z0-9]+)*$`)
+	identRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
+	moduleRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	})
+	caseIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+([-_][a-z0-9]+)*$`) })
 )
 
 // loadSuite reads and validates a suite file of the exercise folder. Its
@@ -179,7 +183,7 @@ func loadSuite(files fs.FS, field, name string) (*suite, error) {
 		if st.image == "" {
 			st.image = "python:3.11"
 		}
-		if s.Probe == "" && !moduleRE.MatchString(s.Module) && hasCalls(s.Cases) {
+		if s.Probe == "" && !moduleRE().MatchString(s.Module) && hasCalls(s.Cases) {
 			return nil, perr("module: required with call cases and no probe: the module the cases import (fizzbuzz for fizzbuzz.py)")
 		}
 		if s.Package != "" || s.GoMaxProcs != 0 || s.Race || s.Vet != nil {
@@ -190,7 +194,7 @@ func loadSuite(files fs.FS, field, name string) (*suite, error) {
 		if st.image == "" {
 			st.image = "golang:1.26"
 		}
-		if !identRE.MatchString(s.Package) {
+		if !identRE().MatchString(s.Package) {
 			return nil, perr("package: required: the Go package name of the learner's code (stack, main)")
 		}
 		if s.Module != "" || s.Entry != "" {
@@ -264,7 +268,7 @@ func (s *suite) hasIO() bool {
 
 func compileCase(s *suite, c caseSpec) (*testCase, error) {
 	tc := &testCase{id: c.ID, group: c.Group, call: c.Call, unordered: c.Unordered, tolerance: c.Tolerance, argv: c.Argv}
-	if !caseIDRE.MatchString(c.ID) {
+	if !caseIDRE().MatchString(c.ID) {
 		return nil, fmt.Errorf("id %q must be lower-case words joined by - or _", c.ID)
 	}
 	tc.io = c.Stdin != nil || c.Argv != nil || c.Stdout != nil || c.Exit != nil
@@ -284,7 +288,7 @@ func compileCase(s *suite, c caseSpec) (*testCase, error) {
 		}
 		return tc, nil
 	}
-	if !identRE.MatchString(c.Call) {
+	if !identRE().MatchString(c.Call) {
 		return nil, fmt.Errorf("%s: call %q must be a function name", c.ID, c.Call)
 	}
 	for i := range c.Args {
@@ -307,7 +311,7 @@ func compileCase(s *suite, c caseSpec) (*testCase, error) {
 		outcomes++
 	}
 	if c.Raises != "" {
-		if s.lang != Python || !identRE.MatchString(c.Raises) {
+		if s.lang != Python || !identRE().MatchString(c.Raises) {
 			return nil, fmt.Errorf("%s: raises is an exception class name, for Python suites", c.ID)
 		}
 		tc.raises = c.Raises

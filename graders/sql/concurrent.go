@@ -67,7 +67,8 @@ const (
 	defaultRetries  = 100
 )
 
-var sqlstatePattern = regexp.MustCompile(`^[0-9A-Z]{5}$`)
+// Compiled on first use, not in package init, which every grader start pays.
+var sqlstatePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Z]{5}$`) })
 
 // concurrentCheck is a compiled sql.concurrent check.
 type concurrentCheck struct {
@@ -143,7 +144,7 @@ func newConcurrentCheck(ps ConcurrentParams) (*concurrentCheck, error) {
 		return nil, &runner.ParamError{Field: "retries", Msg: "must be positive"}
 	}
 	for i, code := range c.retryOn {
-		if !sqlstatePattern.MatchString(code) {
+		if !sqlstatePattern().MatchString(code) {
 			return nil, &runner.ParamError{Field: fmt.Sprintf("retry_on[%d]", i), Msg: fmt.Sprintf("%q is not a SQLSTATE, like 40001", code)}
 		}
 	}

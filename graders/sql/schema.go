@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -78,7 +79,10 @@ var deleteActions = map[string]string{"no action": "a", "restrict": "r", "cascad
 // actionWords is deleteActions reversed, for messages.
 var actionWords = map[string]string{"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
-var referencesPattern = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_$]*)\s*(?:\(([^()]*)\))?\s*$`)
+// Compiled on first use, not in package init, which every grader start pays.
+var referencesPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_$]*)\s*(?:\(([^()]*)\))?\s*$`)
+})
 
 // compileSchema: sql.schema runs the learner's files, then reads the table
 // they made from the catalog (pg_catalog, on the learner's session) and
@@ -161,7 +165,7 @@ func compileTable(ps SchemaParams) (*wantTable, error) {
 	}
 	for i, fk := range ps.ForeignKeys {
 		field := fmt.Sprintf("foreign_keys[%d]", i)
-		m := referencesPattern.FindStringSubmatch(fk.References)
+		m := referencesPattern().FindStringSubmatch(fk.References)
 		if m == nil {
 			return nil, &runner.ParamError{Field: field + ".references", Msg: fmt.Sprintf("%q must be a table and its columns, like customers(id)", fk.References)}
 		}
@@ -494,15 +498,17 @@ var typeAliases = map[string]string{
 }
 
 var (
-	typePattern = regexp.MustCompile(`^([a-z][a-z0-9 ]*?)\s*(\([0-9, ]*\))?(\s+with(?:out)? time zone)?(\[\])?$`)
-	spaces      = regexp.MustCompile(`\s+`)
+	typePattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([a-z][a-z0-9 ]*?)\s*(\([0-9, ]*\))?(\s+with(?:out)? time zone)?(\[\])?$`)
+	})
+	spaces = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+`) })
 )
 
 // normType writes a type the way format_type() does, so aliases compare
 // equal: "VARCHAR(80)" and "character varying(80)" are one type.
 func normType(t string) string {
-	t = spaces.ReplaceAllString(strings.ToLower(strings.TrimSpace(t)), " ")
-	m := typePattern.FindStringSubmatch(t)
+	t = spaces().ReplaceAllString(strings.ToLower(strings.TrimSpace(t)), " ")
+	m := typePattern().FindStringSubmatch(t)
 	if m == nil {
 		return t
 	}
@@ -529,18 +535,20 @@ func sameType(want, got string) bool {
 	if strings.Contains(want, "(") {
 		return false
 	}
-	return want == typeModifier.ReplaceAllString(got, "")
+	return want == typeModifier().ReplaceAllString(got, "")
 }
 
-var typeModifier = regexp.MustCompile(`\([0-9,]*\)`)
+var typeModifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\([0-9,]*\)`) })
 
-var cast = regexp.MustCompile(`::(?:"[^"]*"|[a-z_][a-z0-9_]*(?: (?:varying|precision|with(?:out)? time zone))?)(?:\([0-9,]*\))?(?:\[\])?`)
+var cast = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`::(?:"[^"]*"|[a-z_][a-z0-9_]*(?: (?:varying|precision|with(?:out)? time zone))?)(?:\([0-9,]*\))?(?:\[\])?`)
+})
 
 // normKey writes an index key so an expression compares with how a spec
 // writes it: no casts, no spaces, no outer parentheses.
 func normKey(k string) string {
-	k = cast.ReplaceAllString(strings.ToLower(k), "")
-	k = spaces.ReplaceAllString(k, "")
+	k = cast().ReplaceAllString(strings.ToLower(k), "")
+	k = spaces().ReplaceAllString(k, "")
 	if strings.HasPrefix(k, "(") && strings.HasSuffix(k, ")") && balanced(k[1:len(k)-1]) {
 		k = k[1 : len(k)-1]
 	}
