@@ -120,13 +120,7 @@ var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 // parse decodes and validates one spec. file names it in problems; dir is the
 // exercise's folder (its base name must be the id).
 func parse(data []byte, file string, dir fs.FS, folder string, kinds runner.Kinds) (*Exercise, error) {
-	p := &parser{file: file}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		p.yamlError(err)
-		return nil, p.err()
-	}
-	p.root = &root
+	p := &parser{file: file, data: data}
 	var s spec
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -150,7 +144,10 @@ func parse(data []byte, file string, dir fs.FS, folder string, kinds runner.Kind
 }
 
 type parser struct {
-	file     string
+	file string
+	data []byte
+	// root is the spec's YAML tree, parsed by tree on first use: only
+	// problems need it, for their lines, so a valid spec is parsed once.
 	root     *yaml.Node
 	problems []Problem
 	// services is the spec's services block; servicesUsed, the names a
@@ -196,10 +193,10 @@ func (p *parser) yamlError(err error) {
 			pr.Msg = sm[2]
 		}
 		if sm := unknownField().FindStringSubmatch(pr.Msg); sm != nil {
-			pr.Field = p.pathAt(p.root, "", pr.Line, sm[1])
+			pr.Field = p.pathAt(p.tree(), "", pr.Line, sm[1])
 			pr.Msg = "field " + sm[1] + " not found: check its spelling against docs/exercise-format.md"
 		} else if pr.Line > 0 {
-			pr.Field = p.pathAt(p.root, "", pr.Line, "") // a value of the wrong type
+			pr.Field = p.pathAt(p.tree(), "", pr.Line, "") // a value of the wrong type
 		}
 		p.problems = append(p.problems, pr)
 	}
@@ -210,6 +207,17 @@ var unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustComp
 // isDuplicateKey reports whether a YAML decoding error is about a mapping key
 // given twice, after which the library skips the whole mapping.
 func isDuplicateKey(msg string) bool { return strings.Contains(msg, "already defined at line") }
+
+// tree parses the spec into a YAML tree once, for problems' lines and field
+// paths. A spec that does not parse yields an empty tree: its syntax error is
+// already a problem.
+func (p *parser) tree() *yaml.Node {
+	if p.root == nil {
+		p.root = &yaml.Node{}
+		_ = yaml.Unmarshal(p.data, p.root)
+	}
+	return p.root
+}
 
 // pathAt finds the field path of the mapping key named key (any key, when key
 // is empty) on line, for errors the YAML library reports by line only.
@@ -252,10 +260,7 @@ var fieldPart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 // node returns the YAML node at a field path, or the deepest node found on the
 // way when the path runs out.
 func (p *parser) node(field string) *yaml.Node {
-	n := p.root
-	if n == nil {
-		return nil
-	}
+	n := p.tree()
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
