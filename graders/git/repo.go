@@ -91,10 +91,13 @@ func openRepo(dir string) (*repo, error) {
 	if gitDir != dir {
 		worktree = osfs.New(dir)
 	}
-	// ExclusiveAccess lets go-git cache the list of packs: nothing changes the
-	// repository while one attempt is graded.
+	// Not ExclusiveAccess: with it go-git lists every loose-object folder
+	// before the first read, which a learner's small repository of loose
+	// objects pays in full (BenchmarkGradeInProcess: 3.2 ms against 2.7 ms);
+	// the storage caches pack indexes either way, so long packed histories
+	// read no slower.
 	st := filesystem.NewStorageWithOptions(fsys, cache.NewObjectLRUDefault(),
-		filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+		filesystem.Options{KeepDescriptors: true, ExclusiveAccess: false})
 	g, err := gogit.Open(st, worktree)
 	if errors.Is(err, gogit.ErrRepositoryNotExists) {
 		st.Close()
