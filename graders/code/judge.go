@@ -118,7 +118,8 @@ func judge(rr *runResult, s *suite, c *testCase) verdict {
 	case "timeout":
 		return fail("did not finish within %gs: look for a loop that never ends", r.Seconds)
 	case "race":
-		return fail("has a data race: two goroutines use the same memory without synchronisation\n%s", indent(excerpt(r.Report, shownOutput)))
+		// The report is what the run printed: shown once, not again as output.
+		return verdict{message: what + " has a data race: two goroutines use the same memory without synchronisation\n" + indent(excerpt(r.Report, shownOutput))}
 	case "crash":
 		return fail("%s", crashText(rr, r))
 	case "noresult":

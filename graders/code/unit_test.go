@@ -258,3 +258,33 @@ func TestSuiteProblemsAreTheAuthors(t *testing.T) {
 		}
 	}
 }
+
+// A suite that asks for the race detector cannot be graded without it: a
+// racy solution would pass. An image without a C compiler is the machine's
+// problem (an error), never the learner's pass.
+func TestRaceDetectorMissingIsAnError(t *testing.T) {
+	files := fstest.MapFS{
+		"tests/cases.yaml":    {Data: []byte("language: go\npackage: pool\nrace: true\nprobe: tests/probe_test.go\ncases:\n  - {id: one, call: Map, args: [1], want: 1}\n")},
+		"tests/probe_test.go": {Data: []byte("package pool\n")},
+	}
+	sb := &fakeSandbox{play: func(cfg map[string]any, s sandbox.Spec) (*sandbox.Result, error) {
+		if got := strings.Join(s.Cmd, " "); !strings.HasSuffix(got, " 1") {
+			t.Errorf("driver command %q does not ask for the race detector", got)
+		}
+		results(t, cfg, s, map[string]any{"id": "one", "status": "ok", "value": 1})
+		pre := "GRADER-PRE " + cfg["nonce"].(string) + ` {"vet":0,"build":0,"race":"unavailable"}` + "\n"
+		return &sandbox.Result{Stdout: []byte(pre)}, nil
+	}}
+	c, err := Kinds(sb)["go.test"].Compile(runner.Params{Files: files, Decode: decodeMap(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := &runner.Exercise{ID: "fake", Checks: []runner.Check{{ID: "safe", Kind: "go.test", Checker: c}}}
+	rep := runner.Run(t.Context(), ex, runner.Attempt{Dir: t.TempDir()}, runner.Options{})
+	if rep.Status != runner.Error || rep.Gradable {
+		t.Fatalf("report %s gradable %v, want an ungradable error", rep.Status, rep.Gradable)
+	}
+	if m := rep.Checks[0].Message; !strings.Contains(m, "race detector") || !strings.Contains(m, "make images") {
+		t.Errorf("message %q does not say what is missing and what to do", m)
+	}
+}

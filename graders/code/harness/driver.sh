@@ -9,10 +9,12 @@ set -u
 nonce=$1 program=$2 race=$3
 t=/tmp/grader
 mkdir -p "$t"
-raceflag=
+# The race detector needs cgo, so a C compiler; only the race builds turn cgo
+# on (vet keeps the image's cgo-off cache).
+build=(env)
 if [ "$race" = 1 ]; then
 	if command -v "$(go env CC 2>/dev/null)" >/dev/null 2>&1; then
-		export CGO_ENABLED=1
+		build=(env CGO_ENABLED=1)
 		raceflag=-race
 	else
 		race=unavailable
@@ -21,18 +23,18 @@ fi
 # vet and build in parallel: the sandbox gives Go runs two CPUs.
 go vet . >"$t/vet.txt" 2>&1 </dev/null &
 vetpid=$!
-go test -c -vet=off $raceflag -o "$t/harness.test" . >"$t/build.txt" 2>&1 </dev/null
-build=$?
+"${build[@]}" go test -c -vet=off ${raceflag:-} -o "$t/harness.test" . >"$t/build.txt" 2>&1 </dev/null
+status=$?
 wait "$vetpid"
 vet=$?
-if [ "$build" = 0 ] && [ "$program" = 1 ]; then
-	go build $raceflag -o "$t/program" . >>"$t/build.txt" 2>&1 </dev/null
-	build=$?
+if [ "$status" = 0 ] && [ "$program" = 1 ]; then
+	"${build[@]}" go build ${raceflag:-} -o "$t/program" . >>"$t/build.txt" 2>&1 </dev/null
+	status=$?
 fi
 printf 'GRADER-PRE %s {"vet":%d,"build":%d,"race":"%s","vet_out":"%s","build_out":"%s"}\n' \
-	"$nonce" "$vet" "$build" "$race" \
+	"$nonce" "$vet" "$status" "$race" \
 	"$(head -c 65536 "$t/vet.txt" | base64 -w0)" "$(head -c 65536 "$t/build.txt" | base64 -w0)"
-if [ "$build" != 0 ]; then
+if [ "$status" != 0 ]; then
 	exit 0
 fi
 exec "$t/harness.test"
