@@ -80,6 +80,28 @@ type CheckerFunc func(ctx context.Context, a Attempt) Outcome
 // Check calls f.
 func (f CheckerFunc) Check(ctx context.Context, a Attempt) Outcome { return f(ctx, a) }
 
+// Prepared is a [Preparer] made of two functions: Setup (which may be nil)
+// runs before the check's deadline, Run under it. The kinds that need a
+// service or a sandbox build their checks with it rather than each with a
+// type of their own.
+type Prepared struct {
+	Setup func(ctx context.Context, a Attempt) error
+	Run   CheckerFunc
+}
+
+var _ Preparer = Prepared{}
+
+// Prepare calls Setup, if any.
+func (p Prepared) Prepare(ctx context.Context, a Attempt) error {
+	if p.Setup == nil {
+		return nil
+	}
+	return p.Setup(ctx, a)
+}
+
+// Check calls Run.
+func (p Prepared) Check(ctx context.Context, a Attempt) Outcome { return p.Run(ctx, a) }
+
 // Params is what a [Kind] gets to build a [Checker] from an exercise spec.
 type Params struct {
 	// Decode fills v (a pointer to the kind's parameter struct, with yaml tags)

@@ -254,39 +254,27 @@ func TestMemoNests(t *testing.T) {
 	}
 }
 
-// slowSetup is a check whose setup (a database server's cold start) takes
-// longer than the check's own deadline.
-type slowSetup struct{ setup time.Duration }
-
-func (s slowSetup) Prepare(ctx context.Context, _ Attempt) error {
-	select {
-	case <-time.After(s.setup):
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (slowSetup) Check(context.Context, Attempt) Outcome { return Passed("") }
-
 // TestPrepareIsNotTheLearnersTime: setup runs before the check's deadline
 // starts, and a setup that fails is an error, not the learner's failure.
 func TestPrepareIsNotTheLearnersTime(t *testing.T) {
-	ex := &Exercise{Checks: []Check{{ID: "db", Checker: slowSetup{setup: 200 * time.Millisecond}, Timeout: 50 * time.Millisecond}}}
+	pass := CheckerFunc(func(context.Context, Attempt) Outcome { return Passed("") })
+	// A database server's cold start, longer than the check's own deadline.
+	slow := Prepared{Run: pass, Setup: func(ctx context.Context, _ Attempt) error {
+		select {
+		case <-time.After(200 * time.Millisecond):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}}
+	ex := &Exercise{Checks: []Check{{ID: "db", Checker: slow, Timeout: 50 * time.Millisecond}}}
 	if rep := Run(t.Context(), ex, Attempt{}, Options{}); rep.Status != Pass {
 		t.Fatalf("slow setup counted against the check: %+v", rep.Checks)
 	}
-	broken := struct {
-		Checker
-		prepareFunc
-	}{CheckerFunc(func(context.Context, Attempt) Outcome { return Passed("") }), func(context.Context, Attempt) error { return errors.New("no Docker") }}
+	broken := Prepared{Run: pass, Setup: func(context.Context, Attempt) error { return errors.New("no Docker") }}
 	ex = &Exercise{Checks: []Check{{ID: "db", Checker: broken}}}
 	rep := Run(t.Context(), ex, Attempt{}, Options{})
 	if rep.Status != Error || rep.Gradable || !strings.Contains(rep.Checks[0].Message, "no Docker") {
 		t.Fatalf("failed setup: %+v", rep)
 	}
 }
-
-type prepareFunc func(context.Context, Attempt) error
-
-func (f prepareFunc) Prepare(ctx context.Context, a Attempt) error { return f(ctx, a) }

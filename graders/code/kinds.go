@@ -226,31 +226,21 @@ func (k *kinds) prepare(ctx context.Context, a runner.Attempt, s *suite) (*runRe
 	return rr, nil
 }
 
-// checker is a compiled code check. Its Prepare runs the attempt's sandbox
+// checker makes a compiled code check. Its setup runs the attempt's sandbox
 // (once per attempt, shared by its checks) before the check's deadline
 // starts: the run has its own limits, enforced from the host, and waiting
-// for a container on a busy machine is not the learner's time.
-type checker struct {
-	k     *kinds
-	s     *suite
-	check func(ctx context.Context, a runner.Attempt) runner.Outcome
-}
-
-var _ runner.Preparer = (*checker)(nil)
-
-func (k *kinds) checker(s *suite, check func(ctx context.Context, a runner.Attempt) runner.Outcome) *checker {
-	return &checker{k: k, s: s, check: check}
-}
-
-// Prepare runs the attempt's sandbox. A sandbox failure (no Docker, an image
-// missing) is returned: the check is an error, the learner not at fault.
-func (c *checker) Prepare(ctx context.Context, a runner.Attempt) error {
-	if c.k.sb == nil {
-		return nil // Check says so
+// for a container on a busy machine is not the learner's time. A sandbox
+// failure (no Docker, an image missing) makes the check an error, the
+// learner not at fault.
+func (k *kinds) checker(s *suite, check runner.CheckerFunc) runner.Checker {
+	return runner.Prepared{
+		Setup: func(ctx context.Context, a runner.Attempt) error {
+			if k.sb == nil {
+				return nil // check says so
+			}
+			_, err := k.result(ctx, a, s)
+			return err
+		},
+		Run: check,
 	}
-	_, err := c.k.result(ctx, a, c.s)
-	return err
 }
-
-// Check judges the run.
-func (c *checker) Check(ctx context.Context, a runner.Attempt) runner.Outcome { return c.check(ctx, a) }

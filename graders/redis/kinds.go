@@ -26,26 +26,15 @@ func Kinds(s Services) runner.Kinds {
 	}
 }
 
-// checker is a compiled Redis check. Its Prepare starts and seeds the
-// attempt's Redis before the check's deadline starts: a container start on
-// a busy machine is not the learner's time.
-type checker struct {
-	k     *kinds
-	e     *env
-	check func(ctx context.Context, a runner.Attempt) runner.Outcome
+// checker makes a Redis check whose setup starts and seeds the attempt's
+// Redis (once per attempt) before the check's deadline starts: a container
+// start on a busy machine is not the learner's time.
+func (k *kinds) checker(e *env, check runner.CheckerFunc) runner.Checker {
+	return runner.Prepared{
+		Setup: func(ctx context.Context, a runner.Attempt) error {
+			_, err := k.attemptServer(ctx, a, e)
+			return err
+		},
+		Run: check,
+	}
 }
-
-var _ runner.Preparer = (*checker)(nil)
-
-func (k *kinds) checker(e *env, check func(ctx context.Context, a runner.Attempt) runner.Outcome) *checker {
-	return &checker{k: k, e: e, check: check}
-}
-
-// Prepare starts the attempt's Redis (once per attempt).
-func (c *checker) Prepare(ctx context.Context, a runner.Attempt) error {
-	_, err := c.k.attemptServer(ctx, a, c.e)
-	return err
-}
-
-// Check runs the check.
-func (c *checker) Check(ctx context.Context, a runner.Attempt) runner.Outcome { return c.check(ctx, a) }

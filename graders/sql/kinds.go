@@ -171,36 +171,22 @@ func learnerFile(field, name string) (string, error) {
 	return clean, nil
 }
 
-// checker is a compiled SQL check. Its Prepare gets the attempt's database
-// (and the reference result, if any) before the check's deadline starts: a
-// cold server start on a busy machine is not the learner's time.
-type checker struct {
-	k  *kinds
-	db *database
-	// ref, if set, is the reference solution whose result the check compares.
-	ref   []script
-	check func(ctx context.Context, a runner.Attempt) runner.Outcome
-}
-
-var _ runner.Preparer = (*checker)(nil)
-
-// newChecker returns a check on db's data that runs check.
-func (k *kinds) newChecker(db *database, check func(ctx context.Context, a runner.Attempt) runner.Outcome) *checker {
-	return &checker{k: k, db: db, check: check}
-}
-
-// Prepare clones the attempt's database and computes the reference result.
-func (c *checker) Prepare(ctx context.Context, a runner.Attempt) error {
-	if _, err := c.k.attempt(ctx, a, c.db); err != nil {
-		return err
+// checker makes a check on db's data. Its setup gets the attempt's database
+// (and, when ref is set, the result of that reference solution, which the
+// check compares with) before the check's deadline starts: a cold server
+// start on a busy machine is not the learner's time.
+func (k *kinds) checker(db *database, ref []script, check runner.CheckerFunc) runner.Checker {
+	return runner.Prepared{
+		Setup: func(ctx context.Context, a runner.Attempt) error {
+			if _, err := k.attempt(ctx, a, db); err != nil {
+				return err
+			}
+			if ref != nil {
+				_, err := k.refs.result(ctx, k, db, ref)
+				return err
+			}
+			return nil
+		},
+		Run: check,
 	}
-	if c.ref != nil {
-		if _, err := c.k.refs.result(ctx, c.k, c.db, c.ref); err != nil {
-			return err
-		}
-	}
-	return nil
 }
-
-// Check runs the check.
-func (c *checker) Check(ctx context.Context, a runner.Attempt) runner.Outcome { return c.check(ctx, a) }

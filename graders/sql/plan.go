@@ -79,7 +79,7 @@ func (k *kinds) compilePlan(p runner.Params) (runner.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.checker(db, nil, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		adb, out := k.afterFiles(ctx, a, db, files)
 		if out.Status != "" {
 			return out

@@ -54,7 +54,7 @@ func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.checker(db, nil, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		adb, out := k.afterFiles(ctx, a, db, files)
 		if out.Status != "" {
 			return out
@@ -200,7 +200,7 @@ func (k *kinds) compileRejects(p runner.Params) (runner.Checker, error) {
 			return nil, &runner.ParamError{Field: field + ".sql", Msg: "must be exactly one statement"}
 		}
 	}
-	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.checker(db, nil, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		adb, out := k.afterFiles(ctx, a, db, files)
 		if out.Status != "" {
 			return out

@@ -66,7 +66,7 @@ func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 		refAfter = append(refAfter, s)
 	}
 	refScripts := append(refAfter, ref)
-	c := k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.checker(db, refScripts, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		want, err := k.refs.result(ctx, k, db, refScripts)
 		if err != nil {
 			return infra(err)
@@ -86,9 +86,7 @@ func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 				Expected: want.table(shownRows), Actual: run.result.table(shownRows)}
 		}
 		return runner.Passed(fmt.Sprintf("%s returns the expected %s", ps.File, plural(len(want.rows), "row")))
-	})
-	c.ref = refScripts
-	return c, nil
+	}), nil
 }
 
 // refCache holds reference results, computed once per process for each

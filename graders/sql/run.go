@@ -31,7 +31,7 @@ func (k *kinds) compileRun(p runner.Params) (runner.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.checker(db, nil, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		run, err := k.runFiles(ctx, a, db, files)
 		if err != nil {
 			return infra(err)

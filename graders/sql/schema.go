@@ -112,7 +112,7 @@ func (k *kinds) compileSchema(p runner.Params) (runner.Checker, error) {
 		return nil, err
 	}
 	file := files[len(files)-1]
-	return k.newChecker(db, func(ctx context.Context, a runner.Attempt) runner.Outcome {
+	return k.checker(db, nil, func(ctx context.Context, a runner.Attempt) runner.Outcome {
 		adb, out := k.afterFiles(ctx, a, db, files)
 		if out.Status != "" {
 			return out
