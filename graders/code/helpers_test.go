@@ -3,13 +3,13 @@ package code
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
 
 // catalogDir is the programming track of the embedded catalog, read from
@@ -30,15 +30,7 @@ func requireEngine(t testing.TB) *sandbox.Engine {
 		t.Skipf("docker: %v (this fails under CI=true)", err)
 	}
 	t.Cleanup(func() { e.Close() })
-	m, err := sandbox.LoadImageMap(func(k string) string {
-		if k == sandbox.ImageMapEnv {
-			if v := os.Getenv(k); v != "" {
-				return v
-			}
-			return filepath.Join("..", "..", "sandbox", "images", "imagemap.json")
-		}
-		return os.Getenv(k)
-	})
+	m, err := sandboxtest.ImageMap()
 	if err != nil {
 		t.Fatalf("image map: %v", err)
 	}

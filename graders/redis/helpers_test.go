@@ -19,6 +19,7 @@ import (
 
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
 
 // TestMain fails the run if any Redis container this process created is
@@ -45,15 +46,7 @@ func unavailable(t testing.TB, format string, args ...any) {
 // GRADER_IMAGE_MAP when set.
 func testImageMap(t testing.TB) sandbox.ImageMap {
 	t.Helper()
-	m, err := sandbox.LoadImageMap(func(k string) string {
-		if k == sandbox.ImageMapEnv {
-			if v := os.Getenv(k); v != "" {
-				return v
-			}
-			return filepath.Join("..", "..", "sandbox", "images", "imagemap.json")
-		}
-		return os.Getenv(k)
-	})
+	m, err := sandboxtest.ImageMap()
 	if err != nil {
 		t.Fatalf("image map: %v", err)
 	}

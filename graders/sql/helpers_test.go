@@ -18,8 +18,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/backendroadmap/grader/runner"
-	"github.com/backendroadmap/grader/sandbox"
 	"github.com/backendroadmap/grader/sandbox/postgres"
+	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
 
 var shared struct {
@@ -43,12 +43,7 @@ func TestMain(m *testing.M) {
 func server(t testing.TB) *postgres.Server {
 	t.Helper()
 	shared.once.Do(func() {
-		images, err := sandbox.LoadImageMap(func(k string) string {
-			if v := os.Getenv(k); v != "" || k != sandbox.ImageMapEnv {
-				return v
-			}
-			return filepath.Join("..", "..", "sandbox", "images", "imagemap.json")
-		})
+		images, err := sandboxtest.ImageMap()
 		if err != nil {
 			shared.err = err
 			return

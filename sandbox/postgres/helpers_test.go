@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"github.com/moby/moby/api/types/network"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
 
 // TestMain removes the shared warm server at the end and fails the run if
@@ -55,15 +55,7 @@ func unavailable(t testing.TB, format string, args ...any) {
 // GRADER_IMAGE_MAP when set.
 func testImageMap(t testing.TB) sandbox.ImageMap {
 	t.Helper()
-	m, err := sandbox.LoadImageMap(func(k string) string {
-		if k == sandbox.ImageMapEnv {
-			if v := os.Getenv(k); v != "" {
-				return v
-			}
-			return filepath.Join("..", "images", "imagemap.json")
-		}
-		return os.Getenv(k)
-	})
+	m, err := sandboxtest.ImageMap()
 	if err != nil {
 		t.Fatalf("image map: %v", err)
 	}

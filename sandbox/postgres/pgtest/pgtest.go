@@ -18,8 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -32,6 +30,7 @@ import (
 	tcpostgres "github.com/testcontainers/testcontainers-go/modules/postgres"
 
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
 
 // Image is the public image asked for; the repository's image map sends it
@@ -71,12 +70,7 @@ func Start(ctx context.Context) (url string, stop func() error, err error) {
 	}
 	owner := eng.Owner()
 	_ = eng.Close()
-	images, err := sandbox.LoadImageMap(func(k string) string {
-		if v := os.Getenv(k); v != "" || k != sandbox.ImageMapEnv {
-			return v
-		}
-		return repoImageMap()
-	})
+	images, err := sandboxtest.ImageMap()
 	if err != nil {
 		return "", nil, fmt.Errorf("image map: %w", err)
 	}
@@ -144,12 +138,3 @@ var configure = sync.OnceFunc(func() {
 	}
 	tclog.SetDefault(tclog.NewNoopLogger())
 })
-
-// repoImageMap is sandbox/images/imagemap.json in this repository.
-func repoImageMap() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		return ""
-	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "images", "imagemap.json")
-}
