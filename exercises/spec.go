@@ -502,7 +502,14 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 		var pe *runner.ParamError
 		var fe *fieldError
 		var se *serviceError
+		var rse *runner.ServiceError
 		switch {
+		case errors.As(err, &rse):
+			field := "services." + rse.Service
+			if rse.Field != "" {
+				field += "." + rse.Field
+			}
+			p.add(field, "%s", rse.Msg)
 		case errors.As(err, &se):
 			if se.line == 0 {
 				p.add(se.field, "%s", se.msg)

@@ -102,6 +102,9 @@ func fakeKinds() runner.Kinds {
 			if err := p.Service("store", &svc); err != nil {
 				return nil, err
 			}
+			if svc.Path == "/" {
+				return nil, &runner.ServiceError{Service: "store", Field: "path", Msg: "/ is a folder"}
+			}
 			return runner.CheckerFunc(func(_ context.Context, a runner.Attempt) runner.Outcome {
 				if _, err := os.Stat(filepath.Join(a.Dir, svc.Path)); err != nil {
 					return runner.Failed("%s is missing", svc.Path)
@@ -468,6 +471,10 @@ func TestSpecServices(t *testing.T) {
 			[]wantProblem{{"services.store", 1, []string{"required by checks[0] (kind fake.stored)", "declare the exercise's store service"}}}},
 		{"unknown field", []string{"checks:\n", "services:\n  store:\n    pth: greeting.txt\n" + stored},
 			[]wantProblem{{"services.store.pth", 18, []string{"unknown parameter", "did you mean path?"}}}},
+		// A mistake the kind finds in the block, once for the two checks
+		// that use it, at the field's own line.
+		{"refused by the kind", []string{"checks:\n", "services:\n  store:\n    path: /\n" + stored + strings.Replace(strings.TrimPrefix(stored, "checks:\n"), "id: stored", "id: stored-again", 1)},
+			[]wantProblem{{"services.store.path", 18, []string{"/ is a folder"}}}},
 		{"unused", []string{"checks:\n", "services:\n  cache:\n    size: 1\nchecks:\n"},
 			[]wantProblem{{"services.cache", 18, []string{`no check uses service "cache"`}}}},
 	}

@@ -102,6 +102,24 @@ func (p Prepared) Prepare(ctx context.Context, a Attempt) error {
 // Check calls Run.
 func (p Prepared) Check(ctx context.Context, a Attempt) Outcome { return p.Run(ctx, a) }
 
+// ServiceError is a mistake a kind found in the exercise's
+// `services.<Service>` block after decoding it, such as a seed file that does
+// not parse. The spec loader reports it at that block's own field and line,
+// once, rather than at every check that uses the service.
+type ServiceError struct {
+	Service string // the service's name: postgres, redis
+	Field   string // the block's field, like seed; empty for the whole block
+	Msg     string
+}
+
+func (e *ServiceError) Error() string {
+	f := "services." + e.Service
+	if e.Field != "" {
+		f += "." + e.Field
+	}
+	return f + ": " + e.Msg
+}
+
 // Params is what a [Kind] gets to build a [Checker] from an exercise spec.
 type Params struct {
 	// Decode fills v (a pointer to the kind's parameter struct, with yaml tags)

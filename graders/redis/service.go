@@ -89,10 +89,10 @@ func loadEnv(p runner.Params) (*env, error) {
 	if cfg.Seed != "" {
 		data, err := readExerciseFile(p.Files, cfg.Seed)
 		if err != nil {
-			return nil, fmt.Errorf("services.redis.seed: %w", err)
+			return nil, &runner.ServiceError{Service: "redis", Field: "seed", Msg: err.Error()}
 		}
 		if e.seed, err = ParseCommands(cfg.Seed, data); err != nil {
-			return nil, fmt.Errorf("services.redis.seed: %w", err)
+			return nil, &runner.ServiceError{Service: "redis", Field: "seed", Msg: err.Error()}
 		}
 		h.Write(data)
 	}

@@ -115,7 +115,8 @@ func loadDatabase(p runner.Params) (*database, error) {
 	if cfg.StatementTimeout != "" {
 		d, err := time.ParseDuration(cfg.StatementTimeout)
 		if err != nil || d < time.Millisecond || d > 10*time.Minute {
-			return nil, fmt.Errorf("services.postgres.statement_timeout: %q must be a duration between 1ms and 10m, like 10s", cfg.StatementTimeout)
+			return nil, &runner.ServiceError{Service: "postgres", Field: "statement_timeout",
+				Msg: fmt.Sprintf("%q must be a duration between 1ms and 10m, like 10s", cfg.StatementTimeout)}
 		}
 		db.timeout = d
 	}
@@ -124,7 +125,8 @@ func loadDatabase(p runner.Params) (*database, error) {
 	for _, name := range cfg.Setup {
 		b, err := fs.ReadFile(p.Files, path.Clean(name))
 		if err != nil {
-			return nil, fmt.Errorf("services.postgres.setup: cannot read %s from the exercise folder: %w", name, err)
+			return nil, &runner.ServiceError{Service: "postgres", Field: "setup",
+				Msg: fmt.Sprintf("cannot read %s from the exercise folder: %v", name, err)}
 		}
 		db.setup = append(db.setup, script{name: name, text: string(b)})
 		h.Write([]byte{0})
