@@ -77,7 +77,7 @@ ungradable submission, 3; a failing one, 1).`,
 	}
 	cmd.Flags().StringVar(&id, "exercise", "", "the exercise the submissions are for (required)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, junit, tap or github")
-	cmd.Flags().IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "submissions to grade at once")
+	cmd.Flags().IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "submissions to grade at once (code runs still take turns for the cores)")
 	return cmd
 }
 

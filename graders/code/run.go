@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/backendroadmap/grader/runner"
@@ -190,7 +192,12 @@ func (k *kinds) execute(ctx context.Context, dir string, s *suite) (*runResult, 
 		return nil, err
 	}
 	spec.Stdin = bytes.NewReader(stdin)
+	cpus := min(int64(math.Ceil(spec.Limits.WithDefaults().CPUs)), int64(runtime.NumCPU()))
+	if err := k.cpus.Acquire(ctx, cpus); err != nil {
+		return nil, err
+	}
 	res, err := k.sb.Run(ctx, spec)
+	k.cpus.Release(cpus)
 	if err != nil {
 		return nil, err
 	}
