@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -470,6 +471,53 @@ func TestAHungFreezeStillCopiesOutputs(t *testing.T) {
 	}
 }
 
+// shakyFreeze is an engine that answers the first freeze "unable to freeze",
+// as a loaded cgroup freezer does, and then manages.
+type shakyFreeze struct {
+	dockerAPI
+	calls, froze atomic.Int32
+}
+
+func (s *shakyFreeze) ContainerPause(ctx context.Context, id string, o client.ContainerPauseOptions) (client.ContainerPauseResult, error) {
+	if s.calls.Add(1) == 1 {
+		return client.ContainerPauseResult{}, errors.New("OCI runtime pause failed: unable to freeze: unknown")
+	}
+	r, err := s.dockerAPI.ContainerPause(ctx, id, o)
+	if err == nil {
+		s.froze.Add(1)
+	}
+	return r, err
+}
+
+func TestAFreezeThatFailsOnceIsRetried(t *testing.T) {
+	e := requireDocker(t)
+	shaky := &shakyFreeze{dockerAPI: e.api}
+	e.api = shaky
+	mustRun(t, e, Spec{Cmd: sh("true")})
+	if shaky.froze.Load() != 1 {
+		t.Errorf("%d freezes took after %d tries; want the run frozen on a second try", shaky.froze.Load(), shaky.calls.Load())
+	}
+}
+
+// unreadable is an unfreezable engine whose copy-out breaks, as it does
+// when the run's processes keep filling the disk while it is read.
+type unreadable struct{ hungFreeze }
+
+func (unreadable) CopyFromContainer(context.Context, string, client.CopyFromContainerOptions) (client.CopyFromContainerResult, error) {
+	return client.CopyFromContainerResult{}, errors.New("read archive: unexpected EOF")
+}
+
+// What a run that could not be frozen breaks while it is copied is the
+// run's own doing: missing outputs the check reports, not a sandbox error.
+func TestAnUnfrozenCopyThatBreaksIsMissingOutputs(t *testing.T) {
+	e := requireDocker(t)
+	e.api = unreadable{hungFreeze{e.api}}
+	res := mustRun(t, e, Spec{Cmd: sh("echo judged > a.txt"), Outputs: []string{"a.txt"}, OutputDir: t.TempDir()})
+	if len(res.Outputs) != 0 || len(res.OutputErrors) != 1 || !strings.Contains(res.OutputErrors[0].String(), "could not be copied") {
+		t.Errorf("outputs %v, errors %v; want none copied and the reason", res.Outputs, res.OutputErrors)
+	}
+}
+
 func TestCloseRemovesAFrozenContainer(t *testing.T) {
 	e := requireDocker(t)
 	ctx := t.Context()
@@ -483,7 +531,9 @@ func TestCloseRemovesAFrozenContainer(t *testing.T) {
 	if _, err := e.api.ContainerStart(ctx, c.ID, client.ContainerStartOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.api.ContainerPause(ctx, c.ID, client.ContainerPauseOptions{}); err != nil {
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := e.freeze(fctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.Close(); err != nil {

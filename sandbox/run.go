@@ -258,7 +258,7 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	// running container instead, since a stopped one has lost its tmpfs work
 	// volume.
 	pctx, cancelFreeze := context.WithTimeout(context.WithoutCancel(ctx), freezeTimeout)
-	_, _ = e.api.ContainerPause(pctx, r.id, client.ContainerPauseOptions{})
+	frozen := e.freeze(pctx, r.id) == nil
 	cancelFreeze()
 	closeStream()
 	if !streamEnded {
@@ -274,7 +274,15 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	reason, _ := r.stopReason.Load().(Limit)
 	if len(r.s.Outputs) > 0 {
 		if err := r.copyOut(fctx, res); err != nil {
-			return nil, err
+			if frozen {
+				return nil, err
+			}
+			// The run's own processes kept writing while the engine read
+			// them (a disk filler is the usual one): what they broke is
+			// theirs, and the outputs count as missing.
+			res.Outputs = nil
+			res.OutputErrors = append(res.OutputErrors, OutputError{Path: ".",
+				Reason: "could not be copied: the run's processes were still writing, and the sandbox could not be frozen"})
 		}
 	}
 	// Precedence when several limits left a trace: output (the host killed
@@ -295,6 +303,23 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	res.Limit = reason
 	res.Stdout, res.Stderr, res.Truncated = out.result()
 	return res, nil
+}
+
+// freeze pauses the container, trying again while ctx lasts: on a loaded
+// machine, or with processes in the middle of a write or a fork, the engine
+// can answer "unable to freeze" at once and manage a moment later.
+func (e *Engine) freeze(ctx context.Context, id string) error {
+	for {
+		_, err := e.api.ContainerPause(ctx, id, client.ContainerPauseOptions{})
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // waitExit polls the engine for the command's exit once its output stream has
