@@ -304,7 +304,7 @@ func TestRunsNeverHoldMoreCPUsThanTheMachineHas(t *testing.T) {
 		busy += cpus
 		most = max(most, busy)
 		mu.Unlock()
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 		mu.Lock()
 		busy -= cpus
 		mu.Unlock()
