@@ -24,17 +24,10 @@ func requireEngine(t testing.TB) *sandbox.Engine {
 	t.Helper()
 	e, err := sandbox.Connect(context.Background())
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("docker: %v", err)
-		}
-		t.Skipf("docker: %v (this fails under CI=true)", err)
+		sandboxtest.Unavailable(t, "docker: %v", err)
 	}
 	t.Cleanup(func() { e.Close() })
-	m, err := sandboxtest.ImageMap()
-	if err != nil {
-		t.Fatalf("image map: %v", err)
-	}
-	e.Images = m
+	e.Images = sandboxtest.Images(t)
 	t.Cleanup(func() { assertNoLeftovers(t, e) })
 	return e
 }

@@ -33,26 +33,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// unavailable fails under CI and skips elsewhere.
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format+" (this fails under CI=true)", args...)
-}
-
-// testImageMap is the repo's image map (redis:7 -> the local build), or
-// GRADER_IMAGE_MAP when set.
-func testImageMap(t testing.TB) sandbox.ImageMap {
-	t.Helper()
-	m, err := sandboxtest.ImageMap()
-	if err != nil {
-		t.Fatalf("image map: %v", err)
-	}
-	return m
-}
-
 // requireEngine returns a connected sandbox engine with the repo's image
 // map, closed after the test, failing under CI=true when Docker or the
 // Redis image is unavailable and skipping otherwise.
@@ -60,18 +40,18 @@ func requireEngine(t testing.TB) *sandbox.Engine {
 	t.Helper()
 	e, err := sandbox.Connect(t.Context())
 	if err != nil {
-		unavailable(t, "docker: %v", err)
+		sandboxtest.Unavailable(t, "docker: %v", err)
 	}
 	t.Cleanup(func() { _ = e.Close() })
-	e.Images = testImageMap(t)
+	e.Images = sandboxtest.Images(t)
 	api, err := client.New(client.FromEnv)
 	if err != nil {
-		unavailable(t, "docker client: %v", err)
+		sandboxtest.Unavailable(t, "docker client: %v", err)
 	}
 	defer api.Close()
 	ref := e.Images.Resolve(DefaultImage)
 	if _, err := api.ImageInspect(t.Context(), ref); err != nil {
-		unavailable(t, "redis image %s: %v (build it with `make images`)", ref, err)
+		sandboxtest.Unavailable(t, "redis image %s: %v (build it with `make images`)", ref, err)
 	}
 	return e
 }

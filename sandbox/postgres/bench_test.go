@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
 
 // check is one `grader check` of a database exercise as the SQL grader will
@@ -45,7 +47,7 @@ func attempt(ctx context.Context, b *testing.B, srv *Server) {
 // benchService is a Service with a state folder of its own, whose warm server
 // is removed when the benchmark ends.
 func benchService(b *testing.B) *Service {
-	svc := &Service{Images: testImageMap(b), StateDir: b.TempDir()}
+	svc := &Service{Images: sandboxtest.Images(b), StateDir: b.TempDir()}
 	checkAvailable(b, svc)
 	b.Cleanup(func() { _, _ = svc.RemoveWarm(context.Background()) })
 	return svc

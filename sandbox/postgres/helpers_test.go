@@ -42,26 +42,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// unavailable fails under CI and skips elsewhere.
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format+" (this fails under CI=true)", args...)
-}
-
-// testImageMap is the repo's image map (postgres:15 -> the local build), or
-// GRADER_IMAGE_MAP when set.
-func testImageMap(t testing.TB) sandbox.ImageMap {
-	t.Helper()
-	m, err := sandboxtest.ImageMap()
-	if err != nil {
-		t.Fatalf("image map: %v", err)
-	}
-	return m
-}
-
 // owner is this process's LabelOwner value, as the sandbox writes it.
 var owner = func() string {
 	host, err := os.Hostname()
@@ -76,7 +56,7 @@ var owner = func() string {
 // otherwise. Its warm server is removed after the test.
 func requireService(t testing.TB) *Service {
 	t.Helper()
-	svc := &Service{Images: testImageMap(t), StateDir: t.TempDir(), Logf: t.Logf}
+	svc := &Service{Images: sandboxtest.Images(t), StateDir: t.TempDir(), Logf: t.Logf}
 	checkAvailable(t, svc)
 	t.Cleanup(func() {
 		if _, err := svc.RemoveWarm(context.Background()); err != nil {
@@ -91,11 +71,11 @@ func checkAvailable(t testing.TB, svc *Service) {
 	ctx := context.Background()
 	e, err := svc.open(ctx)
 	if err != nil {
-		unavailable(t, "docker: %v", err)
+		sandboxtest.Unavailable(t, "docker: %v", err)
 	}
 	defer e.api.Close()
 	if _, _, err := svc.image(ctx, e); err != nil {
-		unavailable(t, "postgres image: %v", err)
+		sandboxtest.Unavailable(t, "postgres image: %v", err)
 	}
 }
 
@@ -119,7 +99,7 @@ func sharedServer(t testing.TB) *Server {
 		if err != nil {
 			t.Fatal(err)
 		}
-		shared.svc = &Service{Images: testImageMap(t), StateDir: dir}
+		shared.svc = &Service{Images: sandboxtest.Images(t), StateDir: dir}
 	}
 	checkAvailable(t, shared.svc)
 	srv, err := shared.svc.Acquire(context.Background())

@@ -1,16 +1,41 @@
 // Package sandboxtest holds what the Docker tests of several packages share:
-// the image map that points exercises' public image names at the local
-// builds of sandbox/images, so tests run where no registry can be reached.
-// It is imported by tests only.
+// the rule that a missing Docker fails under CI and skips elsewhere, and the
+// image map that points exercises' public image names at the local builds of
+// sandbox/images, so tests run where no registry can be reached. It is
+// imported by tests only. (The sandbox package's own tests cannot import it
+// and keep a copy of both.)
 package sandboxtest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"testing"
 
 	"github.com/backendroadmap/grader/sandbox"
 )
+
+// Unavailable ends a test that cannot get Docker, a service or an image:
+// under CI (CI set, as .ci/run sets it) it fails, since a skipped Docker test
+// proves nothing there; elsewhere it skips and says so.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf("%s (this fails under CI=true)", fmt.Sprintf(format, args...))
+}
+
+// Images is [ImageMap] for a test, which fails when the map does not load.
+func Images(t testing.TB) sandbox.ImageMap {
+	t.Helper()
+	m, err := ImageMap()
+	if err != nil {
+		t.Fatalf("image map: %v", err)
+	}
+	return m
+}
 
 // ImageMap loads GRADER_IMAGE_MAP when it is set (as .ci/run sets it), and
 // otherwise this repository's sandbox/images/imagemap.json, whichever
