@@ -478,7 +478,7 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 	service := func(name string, v any) error {
 		n, ok := p.services[name]
 		if !ok {
-			return &serviceError{field: "services." + name, msg: fmt.Sprintf("required by %s (kind %s): declare the exercise's %s service", f, cs.Kind, name)}
+			return &serviceError{field: "services." + name, msg: fmt.Sprintf("required by %s (kind %s): declare the exercise's %s service", f, cs.Kind, name), missing: true}
 		}
 		if p.servicesUsed == nil {
 			p.servicesUsed = map[string]bool{}
@@ -545,9 +545,18 @@ func (e *fieldError) Error() string { return e.field + ": " + e.msg }
 type serviceError struct {
 	field, msg string
 	line       int
+	// missing: the exercise has no such block (see [runner.ErrNoService]).
+	missing bool
 }
 
 func (e *serviceError) Error() string { return e.field + ": " + e.msg }
+
+func (e *serviceError) Unwrap() error {
+	if e.missing {
+		return runner.ErrNoService
+	}
+	return nil
+}
 
 // decodeStrict decodes a check's `with:` block into v, rejecting fields v's
 // struct does not declare. (yaml.Node.Decode has no KnownFields switch.)

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"time"
@@ -73,6 +74,25 @@ type Preparer interface {
 	Checker
 	Prepare(ctx context.Context, a Attempt) error
 }
+
+// FailError is a learner's failure that a [Preparer] found during setup: a
+// server that never listens, a file the check needs that is missing. [Run]
+// makes it the check's failure with Msg as its message, rather than an error
+// that would make the attempt ungradable.
+type FailError struct{ Msg string }
+
+func (e *FailError) Error() string { return e.Msg }
+
+// Failure returns a [FailError] whose message is built like fmt.Sprintf.
+func Failure(format string, args ...any) error {
+	return &FailError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// ErrNoService is what [Params].Service returns (wrapped) when the exercise
+// declares no block of that name: a kind for which the service is optional
+// (an HTTP check whose server may or may not have a database) tests for it
+// with errors.Is and goes on without.
+var ErrNoService = errors.New("the exercise declares no such service")
 
 // CheckerFunc adapts a function to [Checker].
 type CheckerFunc func(ctx context.Context, a Attempt) Outcome

@@ -132,6 +132,10 @@ func prepare(ctx context.Context, c *Check, a Attempt) (out Outcome) {
 		}
 	}()
 	if err := p.Prepare(ctx, a); err != nil {
+		var fe *FailError
+		if errors.As(err, &fe) && ctx.Err() == nil {
+			return Outcome{Status: Fail, Message: fe.Msg}
+		}
 		if ctx.Err() != nil {
 			return Outcome{Status: Error, Message: "interrupted while preparing this check"}
 		}
