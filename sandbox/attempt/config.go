@@ -1,7 +1,11 @@
 package attempt
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -224,4 +228,96 @@ func ParseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size like 256MiB", s)
 	}
 	return n * mult, nil
+}
+
+// DatabaseConfig is an exercise's `services.postgres` block, as the
+// learner's server sees it: the same block the sql kinds read.
+type DatabaseConfig struct {
+	// Image is the PostgreSQL image (default postgres:15).
+	Image string `yaml:"image"`
+	// Setup lists .sql files of the exercise run, in order, into the
+	// template every attempt's database is copied from.
+	Setup []string `yaml:"setup"`
+	// StatementTimeout is read by the sql kinds; the server's own sessions
+	// are bounded by the check's deadline.
+	StatementTimeout string `yaml:"statement_timeout"`
+}
+
+// Database is a [DatabaseConfig] with its setup files read.
+type Database struct {
+	Image string
+	// Key names the template: the image and the files' contents.
+	Key   string
+	Setup []SetupFile
+}
+
+// SetupFile is one setup script.
+type SetupFile struct{ Name, Text string }
+
+// RedisConfig is an exercise's `services.redis` block as the server sees it:
+// a Redis of the attempt's own, empty, at $REDIS_URL.
+type RedisConfig struct {
+	// Image is the Redis image (default redis:7).
+	Image string `yaml:"image"`
+	// Seed is read by the redis kinds only.
+	Seed string `yaml:"seed"`
+}
+
+// LoadDatabase reads the setup files of cfg from the exercise's folder. Its
+// error is a *[ConfigError] naming the field.
+func LoadDatabase(files fs.FS, cfg DatabaseConfig) (*Database, error) {
+	db := &Database{Image: cfg.Image}
+	if db.Image == "" {
+		db.Image = "postgres:15"
+	}
+	h := sha256.New()
+	h.Write([]byte(db.Image))
+	for _, name := range cfg.Setup {
+		if files == nil {
+			return nil, &ConfigError{Field: "setup", Msg: "no exercise folder to read " + name + " from"}
+		}
+		b, err := fs.ReadFile(files, path.Clean(name))
+		if err != nil {
+			return nil, &ConfigError{Field: "setup", Msg: fmt.Sprintf("cannot read %s from the exercise folder: %v", name, err)}
+		}
+		db.Setup = append(db.Setup, SetupFile{Name: name, Text: string(b)})
+		h.Write([]byte{0})
+		h.Write(b)
+	}
+	db.Key = "srv/" + hex.EncodeToString(h.Sum(nil))[:20]
+	return db, nil
+}
+
+// Request is what a check asks of the attempt's environment: the server to
+// run, and the services it gets.
+type Request struct {
+	Server *ServerSpec
+	// Database, when set, gives the server $DATABASE_URL: a fresh copy of
+	// the exercise's data for the attempt, at host db.
+	Database *Database
+	// Redis, when set, gives the server $REDIS_URL: an empty Redis of the
+	// attempt's own, at host redis.
+	Redis *RedisConfig
+	// Fresh starts a server for the calling check alone, on the attempt's
+	// same services, instead of the attempt's shared one.
+	Fresh bool
+}
+
+// StartError is the learner's failure to start a server: it crashed, never
+// listened, listened on another port or on 127.0.0.1 only. Msg says which
+// and what to change; Output is the tail of what the server printed.
+type StartError struct {
+	Msg    string
+	Output string
+}
+
+func (e *StartError) Error() string { return e.Msg }
+
+// Hook is one request the learner's server sent to grader's webhook
+// receiver ($HOOKS_URL, http://hooks:9000).
+type Hook struct {
+	Method string              `json:"method"`
+	Path   string              `json:"path"`
+	Header map[string][]string `json:"header"`
+	Body   []byte              `json:"body"`
 }
