@@ -68,6 +68,10 @@ type dockerAPI interface {
 
 	NetworkList(ctx context.Context, o client.NetworkListOptions) (client.NetworkListResult, error)
 	NetworkRemove(ctx context.Context, id string, o client.NetworkRemoveOptions) (client.NetworkRemoveResult, error)
+	NetworkCreate(ctx context.Context, name string, o client.NetworkCreateOptions) (client.NetworkCreateResult, error)
+	NetworkConnect(ctx context.Context, id string, o client.NetworkConnectOptions) (client.NetworkConnectResult, error)
+	NetworkDisconnect(ctx context.Context, id string, o client.NetworkDisconnectOptions) (client.NetworkDisconnectResult, error)
+	NetworkInspect(ctx context.Context, id string, o client.NetworkInspectOptions) (client.NetworkInspectResult, error)
 }
 
 var _ dockerAPI = (*client.Client)(nil)
@@ -201,7 +205,7 @@ func (e *Engine) remove(ctx context.Context, r resource) error {
 	case "volume":
 		_, err = e.api.VolumeRemove(ctx, r.id, client.VolumeRemoveOptions{Force: true})
 	case "network":
-		_, err = e.api.NetworkRemove(ctx, r.id, client.NetworkRemoveOptions{})
+		err = e.removeNetwork(ctx, r.id)
 	}
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("remove %s %s: %w", r.kind, short(r.id), err)

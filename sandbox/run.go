@@ -19,6 +19,7 @@ import (
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 )
 
@@ -76,6 +77,7 @@ type run struct {
 	image      string
 	uid, gid   int
 	name       string
+	aliases    []string // the container's names on a private network
 	volume     string
 	id         string
 	stopReason atomic.Value // Limit set by the host side (timeout, output)
@@ -148,7 +150,13 @@ func (r *run) create(ctx context.Context) error {
 		NetworkDisabled: r.s.network() == "none",
 		StopSignal:      "SIGKILL",
 	}
-	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: r.name})
+	var nc *network.NetworkingConfig
+	if r.s.network() != "none" {
+		nc = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
+			r.s.network(): {Aliases: r.aliases},
+		}}
+	}
+	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, NetworkingConfig: nc, Name: r.name})
 	if created.ID != "" { // register before checking err: it may exist anyway
 		r.id = created.ID
 		if !e.track("container", r.id) {

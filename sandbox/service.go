@@ -36,6 +36,12 @@ type ServiceSpec struct {
 	User string
 	// Port is the container port to publish, on 127.0.0.1 at a free host port.
 	Port int
+	// MorePorts are more container ports to publish the same way.
+	MorePorts []int
+	// Hardened runs it as a sandbox runs code: read-only root, no
+	// capabilities, few processes. For grader's own helpers (the probe),
+	// which have nothing to write and talk to untrusted servers.
+	Hardened bool
 	// Tmpfs mounts, path → options: service data on memory, gone with the
 	// container.
 	Tmpfs map[string]string
@@ -61,6 +67,8 @@ type Service struct {
 	Ref string
 	// HostPort is where ServiceSpec.Port is published on 127.0.0.1.
 	HostPort int
+	// HostPorts maps every published container port to its host port.
+	HostPorts map[int]int
 
 	e *Engine
 }
@@ -92,13 +100,19 @@ func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, err
 	if memory <= 0 {
 		memory = DefaultMemory
 	}
-	port, err := network.ParsePort(strconv.Itoa(s.Port) + "/tcp")
-	if err != nil {
-		return nil, invalidf("service port: " + err.Error())
-	}
-	hc := &container.HostConfig{
+	bindings, exposed := network.PortMap{}, network.PortSet{}
+	for _, p := range append([]int{s.Port}, s.MorePorts...) {
+		port, err := network.ParsePort(strconv.Itoa(p) + "/tcp")
+		if err != nil {
+			return nil, invalidf("service port: " + err.Error())
+		}
 		// Reachable from this machine only, never from the network.
-		PortBindings: network.PortMap{port: {{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}},
+		bindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}
+		exposed[port] = struct{}{}
+	}
+	pids := int64(servicePids)
+	hc := &container.HostConfig{
+		PortBindings: bindings,
 		SecurityOpt:  []string{"no-new-privileges"},
 		Tmpfs:        s.Tmpfs,
 		ShmSize:      s.ShmSize,
@@ -106,8 +120,13 @@ func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, err
 		Resources: container.Resources{
 			Memory:     memory,
 			MemorySwap: memory,
-			PidsLimit:  ptr(int64(servicePids)),
+			PidsLimit:  &pids,
 		},
+	}
+	if s.Hardened {
+		hc.ReadonlyRootfs = true
+		hc.CapDrop = []string{"ALL"}
+		pids = 128
 	}
 	cfg := &container.Config{
 		Image:        ref,
@@ -115,7 +134,7 @@ func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, err
 		Env:          s.Env,
 		User:         s.User,
 		Labels:       labels,
-		ExposedPorts: network.PortSet{port: struct{}{}},
+		ExposedPorts: exposed,
 	}
 	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: s.Name})
 	svc := &Service{ID: created.ID, Ref: ref, e: e}
@@ -141,12 +160,19 @@ func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, err
 	if err != nil {
 		return fail(e.engineErr("inspect "+s.Service+" container", err))
 	}
+	svc.HostPorts = map[int]int{}
 	if ns := ins.Container.NetworkSettings; ns != nil {
-		for _, b := range ns.Ports[port] {
-			if p, err := strconv.Atoi(b.HostPort); err == nil && p > 0 {
-				svc.HostPort = p
+		for port, bs := range ns.Ports {
+			for _, b := range bs {
+				if p, err := strconv.Atoi(b.HostPort); err == nil && p > 0 {
+					svc.HostPorts[int(port.Num())] = p
+				}
 			}
 		}
+	}
+	svc.HostPort = svc.HostPorts[s.Port]
+	if len(svc.HostPorts) != 1+len(s.MorePorts) {
+		svc.HostPort = 0
 	}
 	if svc.HostPort == 0 {
 		return fail(fmt.Errorf("%s container %s has no published port", s.Service, short(svc.ID)))

@@ -1,0 +1,352 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/client"
+)
+
+// AppSpec is a learner's long-running program: a server that checks probe
+// from outside. It runs like a [Spec] (the same hardened holder container,
+// the files copied onto a private tmpfs, a fixed non-root user), but its
+// command keeps running after [Engine.StartApp] returns, until
+// [App.Stop].
+type AppSpec struct {
+	Spec
+	// Aliases are the app's host names on Spec.Network, which must be a
+	// private network ([Engine.CreateNetwork]): an app always has one.
+	Aliases []string
+}
+
+// App limits that differ from a run's: an app's Timeout is its whole
+// lifetime, and its output is a log that grows with every request.
+const (
+	// DefaultAppLifetime bounds an app that nobody stops.
+	DefaultAppLifetime = MaxTimeout
+	// DefaultAppOutput is how much an app may print in all before it is
+	// stopped as a flood.
+	DefaultAppOutput = 8 * MiB
+	// appTail is how much of an app's latest output is kept to show.
+	appTail = 64 << 10
+)
+
+// App is a started [AppSpec]. Its methods are safe for concurrent use.
+type App struct {
+	r      *run
+	execID string
+	out    *tailBuffer
+	done   chan struct{} // closed when the command's output stream ends
+
+	mu       sync.Mutex
+	limit    Limit
+	stopOnce sync.Once
+	stopErr  error
+	timer    *time.Timer
+}
+
+// StartApp starts s in a fresh hardened container on its private network
+// and returns once the command has started (not once it listens: see
+// [Probe.Reachable]). The container is removed by [App.Stop], by
+// [Engine.Close], or by `grader gc` after a crash. An app that prints more
+// than its output limit, or outlives its Timeout, is killed and says so in
+// [App.Exited].
+func (e *Engine) StartApp(ctx context.Context, s AppSpec) (*App, error) {
+	if s.Network == "" || s.Network == "none" {
+		return nil, invalidf("an app needs a private network")
+	}
+	if s.Limits.Timeout == 0 {
+		s.Limits.Timeout = DefaultAppLifetime
+	}
+	if s.Limits.Output == 0 {
+		s.Limits.Output = DefaultAppOutput
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	lim := s.Limits.WithDefaults()
+	uid, gid, _ := parseUser(s.user())
+	image := e.Images.Resolve(s.Image)
+	if err := e.ensureImage(ctx, s.Image, image); err != nil {
+		return nil, err
+	}
+	spec := s.Spec
+	r := &run{e: e, s: &spec, lim: lim, image: image, uid: uid, gid: gid, name: "grader-app-" + randomHex(6), aliases: s.Aliases}
+	a := &App{r: r, out: &tailBuffer{max: appTail}, done: make(chan struct{})}
+	if err := r.create(ctx); err != nil {
+		_ = r.cleanup(ctx)
+		return nil, err
+	}
+	if err := a.start(ctx); err != nil {
+		_ = r.cleanup(ctx)
+		return nil, err
+	}
+	return a, nil
+}
+
+// start runs the command with its output streamed into the tail buffer.
+func (a *App) start(ctx context.Context) error {
+	e, r := a.r.e, a.r
+	ex, err := e.api.ExecCreate(ctx, r.id, client.ExecCreateOptions{
+		User:         r.s.user(),
+		Env:          r.s.Env,
+		WorkingDir:   r.s.workDir(),
+		Cmd:          r.s.Cmd,
+		AttachStdout: true,
+		AttachStderr: true,
+	})
+	if err != nil {
+		return e.engineErr("create exec", err)
+	}
+	att, err := e.api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{})
+	if err != nil {
+		return e.engineErr("start the server's command", err)
+	}
+	a.execID = ex.ID
+	total := int64(0)
+	var flood sync.Once
+	w := writerFunc(func(p []byte) (int, error) {
+		a.out.Write(p)
+		total += int64(len(p))
+		if total > r.lim.Output {
+			flood.Do(func() { go a.kill(LimitOutput) })
+			return 0, errOutputCap
+		}
+		return len(p), nil
+	})
+	var wmu sync.Mutex
+	locked := writerFunc(func(p []byte) (int, error) {
+		wmu.Lock()
+		defer wmu.Unlock()
+		return w(p)
+	})
+	go func() {
+		defer close(a.done)
+		defer att.Close()
+		_, _ = stdcopy.StdCopy(locked, locked, att.Reader)
+	}()
+	a.timer = time.AfterFunc(r.lim.Timeout, func() { a.kill(LimitTimeout) })
+	return nil
+}
+
+// kill ends the app for a limit, keeping its container (and output) until
+// Stop, so the check can still say what happened.
+func (a *App) kill(l Limit) {
+	a.mu.Lock()
+	if a.limit == "" {
+		a.limit = l
+	}
+	a.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
+	_, _ = a.r.e.api.ContainerKill(ctx, a.r.id, client.ContainerKillOptions{Signal: "SIGKILL"})
+}
+
+// Output returns the latest output of the app (stdout and stderr as they
+// came), up to 64 KiB.
+func (a *App) Output() []byte { return a.out.Bytes() }
+
+// Exited says how the app ended, for a learner: "" while it runs, else
+// "exited with status 1", "was killed: it ran out of memory (512 MiB)",
+// and so on. The verdict comes from the engine and the kernel's cgroups,
+// never from what the app printed.
+func (a *App) Exited(ctx context.Context) string {
+	a.mu.Lock()
+	limit := a.limit
+	a.mu.Unlock()
+	switch limit {
+	case LimitOutput:
+		return fmt.Sprintf("was stopped: it printed more than %s of output", sizeString(a.r.lim.Output))
+	case LimitTimeout:
+		return fmt.Sprintf("was stopped after running for %s", a.r.lim.Timeout)
+	}
+	in, err := a.r.e.api.ExecInspect(ctx, a.execID, client.ExecInspectOptions{})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ""
+		}
+		return "stopped: its container is gone"
+	}
+	if in.Running {
+		return ""
+	}
+	code := in.ExitCode
+	switch {
+	case memoryKills(a.r.e.api.DaemonHost(), a.r.id) > 0:
+		return fmt.Sprintf("was killed: it ran out of memory (%s)", sizeString(a.r.lim.Memory))
+	case code != 0 && a.r.pidsFull(ctx):
+		return fmt.Sprintf("failed: it tried to start more than %d processes or threads", a.r.lim.Pids)
+	case code > 128:
+		return fmt.Sprintf("was killed by signal %d (exit status %d)", code-128, code)
+	default:
+		return fmt.Sprintf("exited with status %d", code)
+	}
+}
+
+// Listener is a TCP socket the app listens on.
+type Listener = netip.AddrPort
+
+// Listeners returns the TCP sockets the app's container listens on, read
+// from the kernel's tables in its network namespace (by grader's holder
+// process, not the learner's): the readiness message can then say "your
+// server listens on 127.0.0.1:5000, not on 0.0.0.0:8080".
+func (a *App) Listeners(ctx context.Context) ([]Listener, error) {
+	e, r := a.r.e, a.r
+	ex, err := e.api.ExecCreate(ctx, r.id, client.ExecCreateOptions{
+		User:         holderUser,
+		Cmd:          []string{"cat", "/proc/net/tcp", "/proc/net/tcp6"},
+		AttachStdout: true,
+		AttachStderr: true,
+	})
+	if err != nil {
+		return nil, e.engineErr("read the server's sockets", err)
+	}
+	att, err := e.api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{})
+	if err != nil {
+		return nil, e.engineErr("read the server's sockets", err)
+	}
+	defer att.Close()
+	var out, errOut bytes.Buffer
+	if _, err := stdcopy.StdCopy(&limitedWriter{w: &out, n: 1 << 20}, &limitedWriter{w: &errOut, n: 4096}, att.Reader); err != nil {
+		return nil, fmt.Errorf("read the server's sockets: %w", err)
+	}
+	return parseListeners(out.Bytes()), nil
+}
+
+// parseListeners reads /proc/net/tcp{,6} and returns the LISTEN sockets.
+func parseListeners(data []byte) []Listener {
+	var ls []Listener
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 4 || f[3] != "0A" { // 0A: TCP_LISTEN
+			continue
+		}
+		host, port, ok := strings.Cut(f[1], ":")
+		if !ok {
+			continue
+		}
+		p, err := strconv.ParseUint(port, 16, 16)
+		if err != nil {
+			continue
+		}
+		raw, err := hex.DecodeString(host)
+		if err != nil || (len(raw) != 4 && len(raw) != 16) {
+			continue
+		}
+		// The kernel prints each 32-bit word in host (little-endian) order.
+		for i := 0; i+4 <= len(raw); i += 4 {
+			raw[i], raw[i+1], raw[i+2], raw[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
+		}
+		addr, _ := netip.AddrFromSlice(raw)
+		ls = append(ls, netip.AddrPortFrom(addr.Unmap(), uint16(p)))
+	}
+	return ls
+}
+
+// Stop kills the app and removes its container and volume. It is safe to
+// call more than once and with a cancelled context.
+func (a *App) Stop(ctx context.Context) error {
+	a.stopOnce.Do(func() {
+		if a.timer != nil {
+			a.timer.Stop()
+		}
+		a.stopErr = a.r.cleanup(ctx)
+		select {
+		case <-a.done:
+		case <-time.After(a.r.lim.Grace):
+		}
+	})
+	return a.stopErr
+}
+
+// memoryKills reads how many times the kernel's OOM killer acted in the
+// container's memory cgroup (cgroup v1 oom_kill, v2 memory.events), where a
+// local engine keeps them; 0 when it cannot tell.
+func memoryKills(daemonHost, id string) int64 {
+	if !strings.HasPrefix(daemonHost, "unix://") {
+		return 0
+	}
+	for _, p := range []struct{ file, key string }{
+		{"/sys/fs/cgroup/memory/docker/" + id + "/memory.oom_control", "oom_kill "},
+		{"/sys/fs/cgroup/memory/system.slice/docker-" + id + ".scope/memory.oom_control", "oom_kill "},
+		{"/sys/fs/cgroup/docker/" + id + "/memory.events", "oom_kill "},
+		{"/sys/fs/cgroup/system.slice/docker-" + id + ".scope/memory.events", "oom_kill "},
+	} {
+		data, err := os.ReadFile(p.file)
+		if err != nil {
+			continue
+		}
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, p.key); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// sizeString prints a byte count the way limits are written (512 MiB).
+func sizeString(n int64) string {
+	switch {
+	case n >= GiB && n%GiB == 0:
+		return fmt.Sprintf("%d GiB", n/GiB)
+	case n >= MiB:
+		return fmt.Sprintf("%d MiB", n/MiB)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(p) >= t.max {
+		t.buf = append(t.buf[:0], p[len(p)-t.max:]...)
+		return
+	}
+	if over := len(t.buf) + len(p) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	t.buf = append(t.buf, p...)
+}
+
+// Bytes returns a copy of what is kept.
+func (t *tailBuffer) Bytes() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return bytes.Clone(t.buf)
+}
+
+// limitedWriter keeps the first n bytes and drops the rest.
+type limitedWriter struct {
+	w interface{ Write([]byte) (int, error) }
+	n int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	k := min(len(p), l.n)
+	if k > 0 {
+		_, _ = l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}
