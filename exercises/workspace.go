@@ -10,12 +10,14 @@ import (
 	"slices"
 
 	"github.com/backendroadmap/grader/exercises/history"
+	"github.com/backendroadmap/grader/runner"
 )
 
 // MetaDir is the folder inside a workspace where grader keeps its own notes.
 // Starters exclude it from git (.git/info/exclude), so it never shows up in the
-// learner's `git status`.
-const MetaDir = ".grader"
+// learner's `git status`. It is [runner.MetaDir], which graders refuse to read
+// a learner's work from.
+const MetaDir = runner.MetaDir
 
 // workspaceFile records which exercise a workspace belongs to.
 const workspaceFile = "workspace.json"
