@@ -97,9 +97,13 @@ def control(c):
     try:
         f = c.makefile("rwb")
         line = f.readline().decode().strip()
-        if line == "READY":
+        if line.startswith("READY"):
+            target = TARGET
+            if " " in line:
+                h, p = line.split(" ", 1)[1].rsplit(":", 1)
+                target = (h, int(p))
             try:
-                socket.create_connection(TARGET, timeout=1).close()
+                socket.create_connection(target, timeout=1).close()
                 f.write(b"1\n")
             except ConnectionRefusedError:
                 f.write(b"0 refused\n")
@@ -208,7 +212,17 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 // why is the probe's reason when it does not ("refused", a timeout); err is
 // the probe's own failure.
 func (p *Probe) Reachable(ctx context.Context) (ok bool, why string, err error) {
-	line, err := p.ask(ctx, "READY")
+	return p.ReachableAt(ctx, "")
+}
+
+// ReachableAt is [Probe.Reachable] for another host:port of the network
+// (a companion of the learner's server); "" is the probe's target.
+func (p *Probe) ReachableAt(ctx context.Context, hostPort string) (ok bool, why string, err error) {
+	cmd := "READY"
+	if hostPort != "" {
+		cmd += " " + hostPort
+	}
+	line, err := p.ask(ctx, cmd)
 	if err != nil {
 		return false, "", err
 	}

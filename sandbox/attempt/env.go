@@ -1,0 +1,525 @@
+package attempt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"net/url"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/postgres"
+)
+
+// Memo is where an attempt's [Env] lives, shared by the attempt's checks and
+// closed when they are done: *runner.Memo satisfies it. (This package does
+// not import runner, which knows nothing of Docker.)
+type Memo interface {
+	Do(key any, f func() (any, error)) (any, error)
+	Cleanup(f func())
+}
+
+// Provider makes attempts' environments from what the process has: the
+// Docker engine and PostgreSQL servers, both set up on first use.
+type Provider struct {
+	// Engine returns the Docker engine.
+	Engine func(ctx context.Context) (*sandbox.Engine, error)
+	// Postgres returns a PostgreSQL server that runs in a container grader
+	// started (the learner's warm one, or one for this process), for image.
+	Postgres func(ctx context.Context, image string) (*postgres.Server, error)
+	// ProbeImage runs grader's probe; it needs python3. Default python:3.11.
+	ProbeImage string
+}
+
+type envKey struct{}
+
+// Env returns the attempt's environment, made on first use and closed when
+// the attempt's checks are done (memo's cleanup). dir is the learner's
+// folder, whose files the servers run.
+func (p *Provider) Env(memo Memo, dir string) (*Env, error) {
+	v, err := memo.Do(envKey{}, func() (any, error) {
+		e := &Env{p: p, dir: dir}
+		memo.Cleanup(e.Close)
+		return e, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Env), nil
+}
+
+// Env is one attempt's private world: a network holding the learner's
+// server, its companions, the attempt's own database and Redis, and
+// grader's probe. Nothing else is reachable from it (see [sandbox.Network]).
+// Checks run one after the other, so it starts each piece when a check
+// first needs it and keeps it for the next check.
+type Env struct {
+	p   *Provider
+	dir string
+
+	mu         sync.Mutex
+	eng        *sandbox.Engine
+	net        *sandbox.Network
+	hooks      *sandbox.Probe // the first probe also receives webhooks
+	dbURL      string
+	redisURL   string
+	companions bool
+	shared     *Server
+	sharedErr  error
+	fresh      int
+	closers    []func(context.Context)
+	closed     bool
+}
+
+// Server returns the learner's server as req describes it: the attempt's
+// shared one (started by the first check that asks, and kept for the next),
+// or with req.Fresh a new one for the calling check. A server that does not
+// come up is a *[StartError] (the learner's to fix); any other error is
+// grader's.
+func (e *Env) Server(ctx context.Context, req Request) (*Server, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, errors.New("the attempt's environment is closed")
+	}
+	if !req.Fresh && (e.shared != nil || e.sharedErr != nil) {
+		return e.shared, e.sharedErr
+	}
+	if err := e.setup(ctx, req); err != nil {
+		return nil, err
+	}
+	alias := "app"
+	if req.Fresh {
+		e.fresh++
+		alias = "app-" + strconv.Itoa(e.fresh)
+	}
+	srv, err := e.start(ctx, req, alias)
+	var se *StartError
+	if !req.Fresh && (err == nil || errors.As(err, &se)) {
+		e.shared, e.sharedErr = srv, err
+	}
+	return srv, err
+}
+
+// setup makes what every server of the attempt shares: the network, the
+// database and Redis it asks for, and the companions.
+func (e *Env) setup(ctx context.Context, req Request) error {
+	if e.eng == nil {
+		eng, err := e.p.Engine(ctx)
+		if err != nil {
+			return err
+		}
+		e.eng = eng
+	}
+	if e.net == nil {
+		n, err := e.eng.CreateNetwork(ctx)
+		if err != nil {
+			return err
+		}
+		e.net = n
+		e.onClose(func(ctx context.Context) { _ = n.Remove(ctx) })
+	}
+	if req.Database != nil && e.dbURL == "" {
+		if err := e.database(ctx, req.Database); err != nil {
+			return err
+		}
+	}
+	if req.Redis != nil && e.redisURL == "" {
+		if err := e.redis(ctx, req.Redis); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// database clones the exercise's data for the attempt on a PostgreSQL
+// server grader runs, and joins that server to the network as db.
+func (e *Env) database(ctx context.Context, db *Database) error {
+	if e.p.Postgres == nil {
+		return errors.New("no PostgreSQL server is configured for the learner's server")
+	}
+	srv, err := e.p.Postgres(ctx, db.Image)
+	if err != nil {
+		return err
+	}
+	cid := srv.ContainerID()
+	if cid == "" {
+		return errors.New("the learner's server needs a PostgreSQL that grader runs in Docker, on the attempt's private network; a server given by URL (--postgres-url) cannot join it: run without it")
+	}
+	tpl, err := srv.Template(ctx, db.Key, func(ctx context.Context, conn *pgx.Conn) error {
+		for _, f := range db.Setup {
+			if _, err := conn.PgConn().Exec(ctx, f.Text).ReadAll(); err != nil {
+				return fmt.Errorf("exercise setup %s: %w", f.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	att, err := srv.Clone(ctx, tpl)
+	if err != nil {
+		return err
+	}
+	e.onClose(func(context.Context) { _ = att.Drop() })
+	u, err := url.Parse(att.DSN)
+	if err != nil || u.Scheme == "" {
+		return fmt.Errorf("the attempt's database has no URL form")
+	}
+	u.Host = "db:5432"
+	u.Scheme = "postgresql"
+	u.RawQuery = ""
+	if err := e.net.Connect(ctx, cid, "db"); err != nil {
+		return err
+	}
+	e.onClose(func(ctx context.Context) { _ = e.net.Disconnect(ctx, cid) })
+	e.dbURL = u.String()
+	return nil
+}
+
+// redisACL keeps the attempt's Redis from reaching anything: REPLICAOF,
+// MIGRATE, CONFIG and the other administrative commands could make it
+// connect to other hosts, and it sits on the default bridge too.
+var redisACL = []string{"--user", "default", "on", "nopass", "~*", "&*", "+@all", "-@admin", "-migrate", "-module", "-debug"}
+
+// redis starts a Redis of the attempt's own and joins it to the network.
+func (e *Env) redis(ctx context.Context, cfg *RedisConfig) error {
+	image := cfg.Image
+	if image == "" {
+		image = "redis:7"
+	}
+	svc, err := e.eng.StartService(ctx, sandbox.ServiceSpec{
+		Service: "redis", Image: image, Port: 6379, Memory: 256 * sandbox.MiB,
+		Cmd:   append([]string{"--maxmemory", "192mb"}, redisACL...),
+		Tmpfs: map[string]string{"/tmp": "rw,nosuid,nodev,size=16m"},
+	})
+	if err != nil {
+		return err
+	}
+	e.onClose(func(ctx context.Context) { _ = svc.Remove(ctx) })
+	if err := e.net.Connect(ctx, svc.ID, "redis"); err != nil {
+		return err
+	}
+	e.redisURL = "redis://redis:6379/0"
+	return nil
+}
+
+// env is the variables every program of the learner gets.
+func (e *Env) env(port int, extra []string) []string {
+	env := []string{
+		"PORT=" + strconv.Itoa(port),
+		"HOOKS_URL=http://hooks:" + strconv.Itoa(sandbox.HooksPort),
+		"HOME=/tmp",
+		"PYTHONUNBUFFERED=1",
+		"PYTHONDONTWRITEBYTECODE=1",
+	}
+	if e.dbURL != "" {
+		env = append(env, "DATABASE_URL="+e.dbURL)
+	}
+	if e.redisURL != "" {
+		env = append(env, "REDIS_URL="+e.redisURL)
+	}
+	return append(env, extra...)
+}
+
+// start starts a server (and, the first time, its companions) with a probe
+// in front of it, and waits until it listens.
+func (e *Env) start(ctx context.Context, req Request, alias string) (*Server, error) {
+	spec := req.Server
+	files, err := workspace(e.dir)
+	if err != nil {
+		return nil, err
+	}
+	appSpec := func(cmd []string, env []string, aliases ...string) sandbox.AppSpec {
+		return sandbox.AppSpec{
+			Spec: sandbox.Spec{
+				Image: spec.Image, Cmd: cmd, Env: env, Files: files, Network: e.net.Name,
+				Limits: sandbox.Limits{Memory: spec.Memory, Pids: 256, CPUs: 1},
+			},
+			Aliases: aliases,
+		}
+	}
+	if !e.companions {
+		for _, c := range spec.Companions {
+			app, err := e.eng.StartApp(ctx, appSpec(c.Cmd, e.env(c.Port, c.Env), c.Name))
+			if err != nil {
+				return nil, err
+			}
+			e.onClose(func(ctx context.Context) { _ = app.Stop(ctx) })
+		}
+		e.companions = true
+	}
+	env := slices.Clone(spec.Env)
+	for _, c := range spec.Companions {
+		env = append(env, URLVar(c.Name)+"=http://"+c.Name+":"+strconv.Itoa(c.Port))
+	}
+	var app *sandbox.App
+	var probe *sandbox.Probe
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		app, err = e.eng.StartApp(gctx, appSpec(spec.Cmd, e.env(spec.Port, env), alias))
+		return err
+	})
+	g.Go(func() error {
+		var err error
+		probe, err = e.eng.StartProbe(gctx, sandbox.ProbeSpec{
+			Image: e.probeImage(), Network: e.net, Target: alias + ":" + strconv.Itoa(spec.Port), Hooks: e.hooks == nil,
+		})
+		return err
+	})
+	err = g.Wait()
+	if app != nil {
+		e.onClose(func(ctx context.Context) { _ = app.Stop(ctx) })
+	}
+	if probe != nil {
+		e.onClose(func(ctx context.Context) { _ = probe.Remove(ctx) })
+		if e.hooks == nil {
+			e.hooks = probe
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{app: app, probe: probe, env: e, port: spec.Port}
+	if err := s.waitReady(ctx, spec); err != nil {
+		return s, err
+	}
+	for _, c := range spec.Companions {
+		if err := s.waitCompanion(ctx, c, spec.ReadyTimeout); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+func (e *Env) probeImage() string {
+	if e.p.ProbeImage != "" {
+		return e.p.ProbeImage
+	}
+	return "python:3.11"
+}
+
+func (e *Env) onClose(f func(context.Context)) { e.closers = append(e.closers, f) }
+
+// Close stops and removes everything the attempt started, last first, and
+// drops its database. It is safe to call twice.
+func (e *Env) Close() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.closed = true
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i](ctx)
+	}
+	e.closers = nil
+}
+
+// Server is the learner's running server, as checks reach it.
+type Server struct {
+	app   *sandbox.App
+	probe *sandbox.Probe
+	env   *Env
+	port  int
+}
+
+// URL is the base URL that reaches the server through grader's probe.
+func (s *Server) URL() string { return s.probe.URL }
+
+// Port is the port the server listens on inside its network ($PORT).
+func (s *Server) Port() int { return s.port }
+
+// Output returns the last lines the server printed, for a failing check.
+func (s *Server) Output() string { return Tail(s.app.Output(), 30, 3000) }
+
+// Exited says how the server died, or "" while it runs.
+func (s *Server) Exited(ctx context.Context) string { return s.app.Exited(ctx) }
+
+// Hooks returns the requests the attempt's programs sent to $HOOKS_URL.
+func (s *Server) Hooks(ctx context.Context) ([]Hook, error) {
+	raw, err := s.env.hooks.Hooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var hs []Hook
+	if err := json.Unmarshal(raw, &hs); err != nil {
+		return nil, fmt.Errorf("read the webhooks grader received: %w", err)
+	}
+	return hs, nil
+}
+
+// readyPoll is how often readiness is asked.
+const readyPoll = 25 * time.Millisecond
+
+// waitReady waits until the server accepts a connection on its port from
+// outside its container, and otherwise says why not.
+func (s *Server) waitReady(ctx context.Context, spec *ServerSpec) error {
+	deadline := time.Now().Add(spec.ReadyTimeout)
+	for {
+		ok, _, err := s.probe.Reachable(ctx)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		if exited := s.app.Exited(ctx); exited != "" {
+			return &StartError{Msg: fmt.Sprintf("Your server %s before it listened on port %d.", exited, spec.Port), Output: s.Output()}
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if time.Now().After(deadline) {
+			return s.notListening(ctx, spec)
+		}
+		time.Sleep(readyPoll)
+	}
+}
+
+// notListening explains a server that runs but cannot be reached: it
+// listens on 127.0.0.1 only, on another port, or on nothing.
+func (s *Server) notListening(ctx context.Context, spec *ServerSpec) error {
+	ls, err := s.app.Listeners(ctx)
+	if err != nil {
+		return err
+	}
+	var loopback, others []string
+	for _, l := range ls {
+		switch {
+		case l.Addr() == dockerDNS:
+			// Docker's embedded DNS server, not the learner's.
+		case int(l.Port()) == spec.Port && l.Addr().IsLoopback():
+			loopback = append(loopback, l.String())
+		case int(l.Port()) != spec.Port:
+			others = append(others, l.String())
+		}
+	}
+	var msg string
+	switch {
+	case len(loopback) > 0:
+		msg = fmt.Sprintf("Your server listens on %s only: that address is reachable from inside its own container and nowhere else, so no client (grader included) can connect. "+
+			"Listen on every address, 0.0.0.0, port $PORT: %s", strings.Join(loopback, ", "), bindHint(spec))
+	case len(others) > 0:
+		msg = fmt.Sprintf("Your server listens on %s, but it must listen on port %d, the port grader gives it in the PORT environment variable: %s",
+			strings.Join(others, ", "), spec.Port, bindHint(spec))
+	default:
+		msg = fmt.Sprintf("Your server did not listen on port %d within %s. Start it yourself (PORT=%d, then `curl -i http://localhost:%d/`) and see what it prints.",
+			spec.Port, spec.ReadyTimeout, spec.Port, spec.Port)
+	}
+	return &StartError{Msg: msg, Output: s.Output()}
+}
+
+// dockerDNS is where Docker's embedded DNS listens in every container on a
+// user-defined network.
+var dockerDNS = netip.MustParseAddr("127.0.0.11")
+
+// bindHint shows how to listen on 0.0.0.0:$PORT in the server's language.
+func bindHint(spec *ServerSpec) string {
+	img := spec.Image
+	switch {
+	case strings.HasPrefix(img, "golang"):
+		return `in Go, http.ListenAndServe(":"+os.Getenv("PORT"), mux).`
+	case strings.HasPrefix(img, "node"):
+		return `in Express, app.listen(Number(process.env.PORT), "0.0.0.0").`
+	default:
+		return `in Flask, app.run(host="0.0.0.0", port=int(os.environ["PORT"])); with uvicorn, uvicorn.run(app, host="0.0.0.0", port=int(os.environ["PORT"])).`
+	}
+}
+
+// waitCompanion waits until a companion listens too.
+func (s *Server) waitCompanion(ctx context.Context, c CompanionSpec, timeout time.Duration) error {
+	target := c.Name + ":" + strconv.Itoa(c.Port)
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, _, err := s.probe.ReachableAt(ctx, target)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if time.Now().After(deadline) {
+			return &StartError{Msg: fmt.Sprintf("Your %s service (`%s`) did not listen on port %d within %s: it must listen on 0.0.0.0 and the port in $PORT.",
+				c.Name, strings.Join(c.Cmd, " "), c.Port, timeout)}
+		}
+		time.Sleep(readyPoll)
+	}
+}
+
+// Tail returns the last lines of out, at most maxLines and maxBytes.
+func Tail(out []byte, maxLines, maxBytes int) string {
+	s := strings.TrimRight(string(out), "\n")
+	if len(s) > maxBytes {
+		s = s[len(s)-maxBytes:]
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			s = s[i+1:]
+		}
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > maxLines {
+		lines = lines[len(lines)-maxLines:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// workspace is the learner's folder as their servers see it: read through
+// an os.Root (no link leaves it; the sandbox copies regular files only),
+// without git's and grader's folders and caches.
+func workspace(dir string) (fs.FS, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open the workspace: %w", err)
+	}
+	return skipFS{root.FS()}, nil
+}
+
+// skipFS hides folders that are not the learner's program.
+type skipFS struct{ fs.FS }
+
+func skipped(name string) bool {
+	for _, part := range strings.Split(name, "/") {
+		switch part {
+		case ".git", ".grader", "__pycache__", ".venv", "node_modules":
+			return true
+		}
+	}
+	return false
+}
+
+func (s skipFS) Open(name string) (fs.File, error) {
+	if skipped(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return s.FS.Open(name)
+}
+
+func (s skipFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	all, err := fs.ReadDir(s.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, d := range all {
+		if !skipped(path.Join(name, d.Name())) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
