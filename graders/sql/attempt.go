@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -119,9 +117,12 @@ type fileKey struct{ db, file string }
 // the fileRun; an error returned is the infrastructure's.
 func (k *kinds) runFile(ctx context.Context, a runner.Attempt, db *database, file string) (*fileRun, error) {
 	v, err := a.Memo.Do(fileKey{db.key, file}, func() (any, error) {
-		sc, err := readScript(a, file)
+		sc, problem, err := readScript(a, file)
 		if err != nil {
-			return &fileRun{problem: err}, nil
+			return nil, err
+		}
+		if problem != nil {
+			return &fileRun{problem: problem}, nil
 		}
 		adb, err := k.attempt(ctx, a, db)
 		if err != nil {
@@ -163,20 +164,29 @@ func (k *kinds) runFiles(ctx context.Context, a runner.Attempt, db *database, fi
 // exercise setup) into an error outcome: the attempt cannot be graded.
 func infra(err error) runner.Outcome { return runner.Errored(err) }
 
+// maxScript bounds a learner's .sql file: an exercise's query or migration
+// is a few KiB, and a huge file (or a link to /dev/zero) must not fill
+// grader's memory.
+const maxScript = 1 << 20
+
 // readScript reads a learner's file: for runFile, and for checks that send
-// it themselves (a query to explain, a script run many times). The error
-// is the learner's to fix.
-func readScript(a runner.Attempt, file string) (script, error) {
-	b, err := os.ReadFile(filepath.Join(a.Dir, filepath.FromSlash(file)))
+// it themselves (a query to explain, a script run many times). It reads
+// through [runner.Attempt.ReadFile], so a link to a host file, a named pipe
+// or a huge file is refused before a statement of it could be quoted in a
+// report. problem is the learner's to fix; err is the infrastructure's (the
+// workspace could not be opened).
+func readScript(a runner.Attempt, file string) (s script, problem, err error) {
+	b, err := a.ReadFile(file, maxScript)
+	var fe *runner.FileError
 	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return script{}, fmt.Errorf("%s is missing: create it in your workspace", file)
+	case errors.As(err, &fe):
+		return script{}, fe, nil
 	case err != nil:
-		return script{}, fmt.Errorf("cannot read %s: %v", file, err)
+		return script{}, nil, fmt.Errorf("read %s: %w", file, err)
 	case blank(string(b)):
-		return script{}, fmt.Errorf("%s has no SQL in it yet", file)
+		return script{}, fmt.Errorf("%s has no SQL in it yet", file), nil
 	}
-	return script{name: file, text: string(b)}, nil
+	return script{name: file, text: string(b)}, nil, nil
 }
 
 // afterFiles runs the learner's files a check starts from (a schema, a

@@ -108,7 +108,10 @@ func (k *kinds) compileConcurrent(p runner.Params) (runner.Checker, error) {
 		if out.Status != "" {
 			return out
 		}
-		s, problem := readScript(a, c.file)
+		s, problem, err := readScript(a, c.file)
+		if err != nil {
+			return infra(err)
+		}
 		if problem != nil {
 			return runner.Failed("%v", problem)
 		}

@@ -170,6 +170,9 @@ func learnerFile(field, name string) (string, error) {
 	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
 		return "", &runner.ParamError{Field: field, Msg: fmt.Sprintf("%q must be a path inside the workspace", name)}
 	}
+	if clean == runner.MetaDir || strings.HasPrefix(clean, runner.MetaDir+"/") {
+		return "", &runner.ParamError{Field: field, Msg: fmt.Sprintf("%q is inside %s, grader's own folder, which learners do not write", name, runner.MetaDir)}
+	}
 	return clean, nil
 }
 

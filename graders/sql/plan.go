@@ -86,8 +86,11 @@ func (k *kinds) compilePlan(p runner.Params) (runner.Checker, error) {
 		}
 		q := script{name: "the check's query", text: ps.Query}
 		if ps.File != "" {
-			var problem error
-			if q, problem = readScript(a, ps.File); problem != nil {
+			var problem, err error
+			if q, problem, err = readScript(a, ps.File); err != nil {
+				return infra(err)
+			}
+			if problem != nil {
 				return runner.Failed("%v", problem)
 			}
 			if stmts, _ := splitScript(q.text); len(stmts) != 1 {
