@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/moby/moby/client"
 	"time"
 )
 
@@ -252,5 +254,52 @@ time.sleep(60)
 			t.Fatalf("no webhook arrived; app output %q, exited %q", app.Output(), app.Exited(t.Context()))
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestAppCannotReachAnotherAttempt(t *testing.T) {
+	e := requireImage(t, appImage)
+	other, otherProbe, otherNet := startApp(t, e, helloServer, Limits{})
+	if ok, why := waitReachable(t, otherProbe, 20*time.Second); !ok {
+		t.Fatalf("the other attempt's server never came up: %s", why)
+	}
+	in, err := e.api.ContainerInspect(t.Context(), other.r.id, client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := in.Container.NetworkSettings.Networks[otherNet.Name]
+	if ep == nil || !ep.IPAddress.IsValid() {
+		t.Fatalf("no address on %s", otherNet.Name)
+	}
+	code := strings.Replace(`
+import os, socket
+from http.server import BaseHTTPRequestHandler, HTTPServer
+s = socket.socket()
+s.settimeout(2)
+try:
+    s.connect(("OTHER", 8080))
+    result = b"REACHED"
+except Exception:
+    result = b"blocked"
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(result)))
+        self.end_headers()
+        self.wfile.write(result)
+HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
+`, "OTHER", ep.IPAddress.String(), 1)
+	_, p, _ := startApp(t, e, code, Limits{})
+	if ok, why := waitReachable(t, p, 30*time.Second); !ok {
+		t.Fatalf("never reachable: %s", why)
+	}
+	resp, err := http.Get(p.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "blocked" {
+		t.Fatalf("one attempt's server reached another's at %s: %s", ep.IPAddress, body)
 	}
 }
