@@ -3,9 +3,7 @@ package redis
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/backendroadmap/grader/runner"
@@ -51,36 +49,17 @@ func (e *missingFileError) Error() string {
 	return fmt.Sprintf("%s is not in your workspace: create it and write your Redis commands there, one per line", e.name)
 }
 
-// readWorkspaceFile reads a learner's file through an [os.Root], so it
-// never leaves the workspace, and refuses a symbolic link outright: what
-// the learner controls is never followed.
+func (e *missingFileError) Unwrap() error { return fs.ErrNotExist }
+
+// readWorkspaceFile reads a learner's file through
+// [runner.Attempt.ReadFile]: it never leaves the workspace, follows no link,
+// reads only a regular file and at most [maxFileSize] bytes of it. A missing
+// file is a *missingFileError; the learner's other problems are a
+// *[runner.FileError]; anything else is the infrastructure's.
 func readWorkspaceFile(dir, name string) ([]byte, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, fmt.Errorf("open the workspace: %w", err)
-	}
-	defer root.Close()
-	info, err := root.Lstat(name)
+	data, err := runner.Attempt{Dir: dir}.ReadFile(name, maxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &missingFileError{name}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (a link or a folder?): make it an ordinary file", name)
-	}
-	f, err := root.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s is larger than %d bytes: an exercise needs far fewer commands", name, maxFileSize)
-	}
-	return data, nil
+	return data, err
 }

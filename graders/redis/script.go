@@ -77,8 +77,13 @@ func runScript(ctx context.Context, srv *server, file string, cmds []Command) ru
 // failure; an unreadable workspace, an error).
 func readLearnerCommands(dir, file string) ([]Command, runner.Outcome, bool) {
 	data, err := readWorkspaceFile(dir, file)
-	if err != nil {
+	var missing *missingFileError
+	var fe *runner.FileError
+	switch {
+	case errors.As(err, &missing), errors.As(err, &fe):
 		return nil, runner.Failed("%v", err), false
+	case err != nil:
+		return nil, runner.Errored(err), false
 	}
 	cmds, err := ParseCommands(file, data)
 	if err != nil {
