@@ -240,7 +240,9 @@ func (s *fileSpec) read(ctx context.Context, r *repo, where string, at rev) (fil
 
 // readWorktree reads a file from disk through an os.Root, so that a symbolic
 // link the learner planted cannot make grader read outside the work tree. A
-// link is read as git stores it: its target.
+// link is read as git stores it: its target. A regular file is read by
+// [runner.Attempt.ReadFile], which never opens anything else (a file swapped
+// for a named pipe since the Lstat would block).
 func readWorktree(dir, path string) (fileState, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
@@ -266,14 +268,15 @@ func readWorktree(dir, path string) (fileState, error) {
 	case fi.Size() > maxFileSize:
 		return fileState{}, fail("%s is too large to check (%d bytes)", path, fi.Size())
 	}
-	f, err := root.Open(path)
-	if err != nil {
-		return fileState{}, fail("cannot read %s in the working tree: %v", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize))
-	if err != nil {
-		return fileState{}, fail("cannot read %s in the working tree: %v", path, err)
+	data, err := runner.Attempt{Dir: dir}.ReadFile(path, maxFileSize)
+	var fe *runner.FileError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fileState{}, nil // removed since the Lstat
+	case errors.As(err, &fe):
+		return fileState{}, fail("%v", err)
+	case err != nil:
+		return fileState{}, err
 	}
 	return fileState{exists: true, exec: fi.Mode()&0o111 != 0, data: data}, nil
 }

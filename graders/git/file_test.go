@@ -123,5 +123,12 @@ func TestFile(t *testing.T) {
 			}
 			return r.dir
 		}, "{path: out/secret, ref: worktree, content: s3cret}", failWith("cannot read out/secret")},
+		{"a file behind a linked folder inside is not read", func(t *testing.T) string {
+			r := script(t)
+			if err := os.Symlink("config", filepath.Join(r.dir, "conf")); err != nil {
+				t.Fatal(err)
+			}
+			return r.dir
+		}, "{path: conf/app.yaml, ref: worktree, contains: port}", failWith("conf/app.yaml is inside conf, a symbolic link")},
 	})
 }
