@@ -48,7 +48,7 @@ func fileErr(name string, err error, format string, args ...any) *FileError {
 }
 
 // ReadFile reads the file at name, a slash path relative to a.Dir, and at
-// most max bytes of it. Every grader reads a learner's file through it
+// most max bytes of it. Graders read a learner's file through it
 // because the learner controls the folder, and in CI a submission is anyone's:
 // a symbolic link to a host file would put that file's first line into a
 // report, a named pipe would block the check past its deadline, a link to
