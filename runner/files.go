@@ -48,14 +48,15 @@ func fileErr(name string, err error, format string, args ...any) *FileError {
 }
 
 // ReadFile reads the file at name, a slash path relative to a.Dir, and at
-// most max bytes of it. Graders read a learner's file through it
-// because the learner controls the folder, and in CI a submission is anyone's:
-// a symbolic link to a host file would put that file's first line into a
+// most max bytes of it. Graders read a learner's file through it because
+// the learner controls the folder, and in CI a submission is anyone's: a
+// symbolic link to a host file would put that file's first line into a
 // report, a named pipe would block the check past its deadline, a link to
 // /dev/zero or a huge file would fill memory. So ReadFile reads through an
 // [os.Root] (nothing leaves a.Dir), follows no link at all (not even one
-// that stays inside), reads only regular files, never opens anything else
-// (opening a pipe blocks), and refuses files over max bytes.
+// that stays inside), and reads only regular files of at most max bytes. It
+// looks (Lstat) before it opens, and opens without blocking and looks again
+// before it reads, so a file swapped for a pipe in between cannot block it.
 //
 // A *[FileError] is the learner's to fix, and errors.Is(err, fs.ErrNotExist)
 // holds when the file is missing. Any other error is the infrastructure's:
