@@ -124,6 +124,9 @@ func (s *server) patchAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	// Work on a copy, so a patch that fails halfway changes nothing.
 	for field, raw := range patch {
+		if field != "owner" && field != "currency" && field != "nickname" {
+			continue // not a field of an account: ignored
+		}
 		isNull := bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 		var v string
 		if !isNull {
