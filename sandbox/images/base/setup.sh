@@ -7,6 +7,15 @@ set -euo pipefail
 
 # gcc and libc6-dev: the race detector (go test -race) needs cgo.
 apt-get install -y --no-install-recommends python3 git ca-certificates gcc libc6-dev
+
+# Learners' web servers and their tests (issue 9), all from bookworm:
+#   Python: Flask, FastAPI + uvicorn, psycopg 3 (import psycopg; Debian's is 3.1), requests,
+#   pytest, redis. Node.js 18 with Express: Debian's nodejs finds Debian's node-* modules in
+#   /usr/share/nodejs, so `require('express')` works with no node_modules and no npm.
+apt-get install -y --no-install-recommends \
+	python3-flask python3-fastapi python3-uvicorn python3-psycopg python3-requests \
+	python3-pytest python3-redis \
+	nodejs node-express
 groupadd -g 10001 grader
 useradd -u 10001 -g grader -m -d /home/grader -s /bin/bash grader
 chmod -R a+rX /opt/go-cache
