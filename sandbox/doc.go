@@ -29,7 +29,13 @@
 //
 // Service containers (a PostgreSQL, a Redis) are started by
 // [Engine.StartService]: trusted images, a port published on 127.0.0.1 only,
-// data on a tmpfs, the same labels and cleanup.
+// data on a tmpfs, the same labels and cleanup. One kept for the next
+// process (a warm database) is found again by its labels with
+// [Engine.FindServices].
+//
+// [Engine] is the only thing in grader that talks to Docker: other packages
+// (sandbox/postgres included) go through it, so labels, image checks, the
+// mapping of engine failures to [ErrNoDocker] and cleanup live here once.
 //
 // Images named by exercises (postgres:16, python:3.12, ...) go through an
 // [ImageMap], so an air-gapped machine can point them at local builds

@@ -54,6 +54,7 @@ type dockerAPI interface {
 	ContainerStats(ctx context.Context, id string, o client.ContainerStatsOptions) (client.ContainerStatsResult, error)
 	ContainerRemove(ctx context.Context, id string, o client.ContainerRemoveOptions) (client.ContainerRemoveResult, error)
 	ContainerList(ctx context.Context, o client.ContainerListOptions) (client.ContainerListResult, error)
+	ContainerLogs(ctx context.Context, id string, o client.ContainerLogsOptions) (client.ContainerLogsResult, error)
 
 	CopyToContainer(ctx context.Context, id string, o client.CopyToContainerOptions) (client.CopyToContainerResult, error)
 	CopyFromContainer(ctx context.Context, id string, o client.CopyFromContainerOptions) (client.CopyFromContainerResult, error)
@@ -89,7 +90,7 @@ type Engine struct {
 
 	mu     sync.Mutex
 	live   map[resource]struct{} // created and not yet removed
-	images map[string]bool       // local image names known present
+	images map[string]string     // local image names known present → image ID
 	closed bool
 }
 
@@ -133,7 +134,7 @@ func Connect(ctx context.Context) (e *Engine, err error) {
 const noDockerHint = "start Docker (sudo systemctl start docker) or set DOCKER_HOST to a running engine"
 
 func newEngine(api dockerAPI) *Engine {
-	e := &Engine{api: api, owner: ownerLabel(), live: map[resource]struct{}{}, images: map[string]bool{}}
+	e := &Engine{api: api, owner: ownerLabel(), live: map[resource]struct{}{}, images: map[string]string{}}
 	enginesMu.Lock()
 	engines[e] = struct{}{}
 	enginesMu.Unlock()
@@ -230,7 +231,7 @@ func (e *Engine) removeContainer(ctx context.Context, id string) error {
 		} else if err == nil {
 			err = errors.New("container is still frozen")
 		}
-		if err == nil || cerrdefs.IsNotFound(err) {
+		if err == nil || cerrdefs.IsNotFound(err) || removing(err) {
 			return nil
 		}
 		select {
@@ -239,6 +240,13 @@ func (e *Engine) removeContainer(ctx context.Context, id string) error {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// removing reports whether err says someone else is already removing the
+// container (another process replacing a warm server, `grader gc`): it is
+// as good as gone.
+func removing(err error) bool {
+	return cerrdefs.IsConflict(err) && strings.Contains(err.Error(), "already in progress")
 }
 
 // Close removes every container, volume and network this engine created that
@@ -299,45 +307,68 @@ const pullTimeout = 2 * time.Minute
 // missing image that cannot be pulled is [ErrImageMissing], naming both the
 // exercise's name for it and the mapped one.
 func (e *Engine) ensureImage(ctx context.Context, asked, ref string) error {
+	_, err := e.imageID(ctx, asked, ref)
+	return err
+}
+
+// imageID is ensureImage that also returns the image's ID.
+func (e *Engine) imageID(ctx context.Context, asked, ref string) (string, error) {
 	e.mu.Lock()
-	known := e.images[ref]
+	id, known := e.images[ref]
 	e.mu.Unlock()
 	if known {
-		return nil
+		return id, nil
 	}
-	_, err := e.api.ImageInspect(ctx, ref)
+	ins, err := e.api.ImageInspect(ctx, ref)
 	if err == nil {
 		e.mu.Lock()
-		e.images[ref] = true
+		e.images[ref] = ins.ID
 		e.mu.Unlock()
-		return nil
+		return ins.ID, nil
 	}
 	if !cerrdefs.IsNotFound(err) {
-		return e.engineErr("inspect image "+ref, err)
+		return "", e.engineErr("inspect image "+ref, err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, pullTimeout)
 	defer cancel()
 	pullErr := e.pull(pctx, ref)
 	if pullErr == nil {
-		e.mu.Lock()
-		e.images[ref] = true
-		e.mu.Unlock()
-		return nil
+		if ins, err = e.api.ImageInspect(ctx, ref); err == nil {
+			e.mu.Lock()
+			e.images[ref] = ins.ID
+			e.mu.Unlock()
+			return ins.ID, nil
+		}
+		pullErr = err
 	}
 	if ctx.Err() != nil {
-		return ctx.Err()
+		return "", ctx.Err()
 	}
 	name := fmt.Sprintf("image %q", ref)
 	if asked != ref {
 		name = fmt.Sprintf("image %q (mapped from %q)", ref, asked)
 	}
-	return &Error{
+	return "", &Error{
 		Kind: ErrImageMissing,
 		Msg:  name + " is not on this machine and pulling it failed",
 		Err:  pullErr,
 		Hint: fmt.Sprintf("build the local images with `make images`, then map %q to one of them with %s (FROM=TO pairs, or a JSON file like sandbox/images/imagemap.json) or in $XDG_CONFIG_HOME/grader/images.json",
 			asked, ImageMapEnv),
 	}
+}
+
+// Image makes sure the image an exercise names is on this machine, through
+// the engine's [ImageMap], pulling it only when absent, and returns the
+// reference to run and the image's ID (which changes when the image is
+// rebuilt under the same name). A missing image that cannot be pulled is
+// [ErrImageMissing], naming it and what to do.
+func (e *Engine) Image(ctx context.Context, name string) (ref, id string, err error) {
+	ref = e.Images.Resolve(name)
+	id, err = e.imageID(ctx, name, ref)
+	if err != nil {
+		return "", "", err
+	}
+	return ref, id, nil
 }
 
 func (e *Engine) pull(ctx context.Context, ref string) error {

@@ -1,13 +1,17 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
@@ -69,6 +73,11 @@ type Service struct {
 	HostPort int
 	// HostPorts maps every published container port to its host port.
 	HostPorts map[int]int
+	// Labels are the container's labels. Set by [Engine.FindServices].
+	Labels map[string]string
+	// Running reports whether the container ran when it was found. Set by
+	// [Engine.FindServices]; a started service runs.
+	Running bool
 
 	e *Engine
 }
@@ -137,7 +146,7 @@ func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, err
 		ExposedPorts: exposed,
 	}
 	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: s.Name})
-	svc := &Service{ID: created.ID, Ref: ref, e: e}
+	svc := &Service{ID: created.ID, Ref: ref, Labels: labels, Running: true, e: e}
 	if svc.ID != "" && !s.Keep { // register before checking err: it may exist anyway
 		if !e.track("container", svc.ID) {
 			_ = svc.Remove(ctx)
@@ -180,12 +189,69 @@ func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, err
 	return svc, nil
 }
 
-// Remove kills and removes the service container, with a context of its own
-// so a cancelled caller still cleans up. Already gone counts as removed.
-func (s *Service) Remove(ctx context.Context) error {
-	err := s.e.remove(ctx, resource{"container", s.ID})
-	if err != nil && strings.Contains(err.Error(), "already in progress") {
-		return nil
+// FindServices lists the containers of service (its [LabelService]) that
+// carry every one of labels, running or stopped, whoever started them: a
+// warm server that an earlier process started with [ServiceSpec.Keep]. Each
+// has its ID, Labels, Running and HostPorts (HostPort too when it publishes
+// one port), and [Service.Remove] removes it.
+func (e *Engine) FindServices(ctx context.Context, service string, labels map[string]string) ([]*Service, error) {
+	f := make(client.Filters).Add("label", LabelManaged+"=1").Add("label", LabelService+"="+service)
+	for k, v := range labels {
+		f.Add("label", k+"="+v)
 	}
-	return err
+	res, err := e.api.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		return nil, e.engineErr("list "+service+" containers", err)
+	}
+	var out []*Service
+	for _, c := range res.Items {
+		svc := &Service{ID: c.ID, Ref: c.Image, Labels: c.Labels, Running: c.State == container.StateRunning, HostPorts: map[int]int{}, e: e}
+		for _, p := range c.Ports {
+			if p.PublicPort != 0 {
+				svc.HostPorts[int(p.PrivatePort)] = int(p.PublicPort)
+			}
+		}
+		if len(svc.HostPorts) == 1 {
+			for _, hp := range svc.HostPorts {
+				svc.HostPort = hp
+			}
+		}
+		out = append(out, svc)
+	}
+	return out, nil
+}
+
+// Remove kills and removes the service container, with a context of its own
+// so a cancelled caller still cleans up. Already gone, or already being
+// removed, counts as removed.
+func (s *Service) Remove(ctx context.Context) error {
+	return s.e.remove(ctx, resource{"container", s.ID})
+}
+
+// Exited reports whether the container has stopped (its service died while
+// starting, say); an engine failure is an error.
+func (s *Service) Exited(ctx context.Context) (bool, error) {
+	in, err := s.e.api.ContainerInspect(ctx, s.ID, client.ContainerInspectOptions{})
+	if err != nil {
+		return false, s.e.engineErr("inspect "+short(s.ID), err)
+	}
+	return in.Container.State != nil && !in.Container.State.Running, nil
+}
+
+// LogTail returns the last lines (at most 64 KiB) the container printed,
+// stdout and stderr together, for a message saying why a service did not
+// come up. It never fails: without a log it says why.
+func (s *Service) LogTail(lines int) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rc, err := s.e.api.ContainerLogs(ctx, s.ID, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: strconv.Itoa(lines)})
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	defer rc.Close()
+	var out bytes.Buffer
+	if _, err := stdcopy.StdCopy(&out, &out, io.LimitReader(rc, 64<<10)); err != nil && out.Len() == 0 {
+		return "(no log: " + err.Error() + ")"
+	}
+	return strings.TrimSpace(out.String())
 }

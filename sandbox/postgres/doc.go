@@ -10,17 +10,18 @@
 // that [Server.Close] removes. [FromURL] uses an existing server
 // (`--postgres-url`, [URLEnv]), such as a CI service container.
 //
-// Containers are started through the sandbox's Docker client
-// ([sandbox.Engine.StartService]), from the image that the sandbox's
-// [sandbox.ImageMap] resolves (so an air-gapped machine runs its local
-// build); no Docker is [sandbox.ErrNoDocker] and a missing image is
-// [sandbox.ErrImageMissing]. Not testcontainers-go: its package init walks
+// Containers are started, found and removed through the sandbox's engine
+// ([sandbox.Engine.StartService], [sandbox.Engine.FindServices]; the CLI's
+// own through [Service.Engine]), never through a Docker client of this
+// package's, from the image that the sandbox's [sandbox.ImageMap] resolves
+// (so an air-gapped machine runs its local build); no Docker is
+// [sandbox.ErrNoDocker] and a missing image is [sandbox.ErrImageMissing]. Not testcontainers-go: its package init walks
 // every process on the machine (20–40 ms measured per `grader check`, git
 // checks included), so it stays in test binaries (package pgtest starts the
 // "existing server" that tests hand to [FromURL]). There is no reaper
 // container either (its image cannot be pulled without a registry):
 // every container carries the sandbox's labels plus [LabelService], [Server.Close]
-// removes throwaway ones, `grader gc` sweeps any, and each container stops by
+// (or closing the engine that started them) removes throwaway ones, `grader gc` sweeps any, and each container stops by
 // itself after [Service.IdleTimeout] with no session open (a watchdog in its
 // command), so the warm server does not run for ever and a crashed grader's
 // container goes away. Readiness is a real session and SELECT 1, never log

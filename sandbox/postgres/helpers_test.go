@@ -69,11 +69,13 @@ func requireService(t testing.TB) *Service {
 func checkAvailable(t testing.TB, svc *Service) {
 	t.Helper()
 	ctx := context.Background()
-	e, err := svc.open(ctx)
+	e, own, err := svc.engine(ctx)
 	if err != nil {
 		sandboxtest.Unavailable(t, "docker: %v", err)
 	}
-	defer e.api.Close()
+	if own {
+		defer e.Close()
+	}
 	if _, _, err := svc.image(ctx, e); err != nil {
 		sandboxtest.Unavailable(t, "postgres image: %v", err)
 	}

@@ -189,6 +189,51 @@ func TestStartIsRemovedOnClose(t *testing.T) {
 	}
 }
 
+// TestSharedEngine: given the process's engine, a Service asks for it only
+// when it needs Docker (the warm reuse does not), starts its throwaway
+// servers on it, and closing that engine removes them (an interrupted
+// `grader grade`), while the warm server stays.
+func TestSharedEngine(t *testing.T) {
+	warm := sharedServer(t)
+	eng, err := sandbox.Connect(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	eng.Images = shared.svc.Images
+	var asked atomic.Int32
+	svc := &Service{Images: shared.svc.Images, StateDir: shared.svc.StateDir, Logf: t.Logf,
+		Engine: func(context.Context) (*sandbox.Engine, error) { asked.Add(1); return eng, nil }}
+	reused, err := svc.Acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reused.ContainerID() != warm.ContainerID() || asked.Load() != 0 {
+		t.Errorf("warm Acquire used %s and asked for the engine %d times; want the warm %s and no engine",
+			shortID(reused.ContainerID()), asked.Load(), shortID(warm.ContainerID()))
+	}
+	reused.Close()
+
+	srv, err := svc.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() == 0 {
+		t.Error("Start did not use the Service's engine")
+	}
+	id := srv.ContainerID()
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if found, _, _, _ := inspect(t, id); found {
+		t.Errorf("throwaway container %s still there after its engine closed", shortID(id))
+	}
+	if found, running, _, _ := inspect(t, warm.ContainerID()); !found || !running {
+		t.Errorf("closing the engine stopped the warm server %s", shortID(warm.ContainerID()))
+	}
+	_ = srv.Close() // its container is gone already: nothing left to do
+}
+
 // TestWarmServerStopsWhenIdle: with no session open for IdleTimeout, the
 // container stops itself, and the next Acquire starts a new one.
 func TestWarmServerStopsWhenIdle(t *testing.T) {

@@ -52,7 +52,8 @@ type Server struct {
 type containerRef struct {
 	id   string
 	warm bool
-	rm   func(ctx context.Context, id string) error
+	svc  *sandbox.Service // removes it; nil for a warm server reused without Docker
+	own  *sandbox.Engine  // an engine opened for this server alone, closed with it
 }
 
 // servers lets [CloseAll] reach every open Server from a signal path.
@@ -464,10 +465,11 @@ func (s *Server) Close() error {
 		errs = append(errs, a.Drop())
 	}
 	s.pool.Close()
-	if s.ctr != nil && !s.ctr.warm {
-		ctx, cancel := context.WithTimeout(context.Background(), dropTimeout)
-		errs = append(errs, s.ctr.rm(ctx, s.ctr.id))
-		cancel()
+	if s.ctr != nil && !s.ctr.warm && s.ctr.svc != nil {
+		errs = append(errs, s.ctr.svc.Remove(context.Background()))
+	}
+	if s.ctr != nil && s.ctr.own != nil {
+		errs = append(errs, s.ctr.own.Close())
 	}
 	serversMu.Lock()
 	delete(servers, s)

@@ -1,25 +1,18 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
-	cerrdefs "github.com/containerd/errdefs"
 	"github.com/jackc/pgx/v5"
-	"github.com/moby/moby/api/pkg/stdcopy"
-	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/client"
 
 	"github.com/backendroadmap/grader/sandbox"
 )
@@ -74,14 +67,26 @@ const (
 )
 
 // Service starts and finds PostgreSQL containers through the sandbox's
-// Docker engine ([sandbox.Engine.StartService]).
+// Docker engine ([sandbox.Engine.StartService], [sandbox.Engine.FindServices]),
+// the only part of grader that talks to Docker.
 // Its zero value is ready to use; set the fields before the first call. It
 // holds no connection itself, so a fresh Service in a new process finds the
 // same warm server.
 type Service struct {
+	// Engine, if set, returns the sandbox engine to use, connecting on first
+	// use: the one the process's other checks share, which its caller closes
+	// (after the servers). It is called only when Docker is needed, so
+	// reusing the warm server still asks nothing of the engine. Nil: each
+	// call that needs Docker connects an engine of its own (with Images as
+	// its image map) and closes it when done; a throwaway server keeps its
+	// engine until [Server.Close].
+	Engine func(ctx context.Context) (*sandbox.Engine, error)
 	// Image is the public image name to run (default [DefaultImage]).
 	Image string
-	// Images redirects Image (a local build on an air-gapped machine).
+	// Images redirects Image (a local build on an air-gapped machine). With
+	// Engine set, give it the engine's own map: the warm server's state file
+	// records the reference the engine ran, and the no-Docker reuse compares
+	// it with what Images resolves.
 	Images sandbox.ImageMap
 	// IdleTimeout stops a container after this long with no grader session
 	// open (default [DefaultIdleTimeout]).
@@ -97,48 +102,20 @@ type Service struct {
 	Logf func(format string, args ...any)
 }
 
-// dockerAPI is the part of the Docker SDK client this package calls.
-type dockerAPI interface {
-	ImageInspect(ctx context.Context, ref string, o ...client.ImageInspectOption) (client.ImageInspectResult, error)
-	ImagePull(ctx context.Context, ref string, o client.ImagePullOptions) (client.ImagePullResponse, error)
-	ContainerList(ctx context.Context, o client.ContainerListOptions) (client.ContainerListResult, error)
-	ContainerInspect(ctx context.Context, id string, o client.ContainerInspectOptions) (client.ContainerInspectResult, error)
-	ContainerLogs(ctx context.Context, id string, o client.ContainerLogsOptions) (client.ContainerLogsResult, error)
-	ContainerRemove(ctx context.Context, id string, o client.ContainerRemoveOptions) (client.ContainerRemoveResult, error)
-	Close() error
-}
-
-var _ dockerAPI = (*client.Client)(nil)
-
-// engine is one call's view of Docker: the sandbox engine (pinged, so no
-// Docker is [sandbox.ErrNoDocker]) and an SDK client of the same module.
-type engine struct {
-	owner string
-	api   dockerAPI
-	sb    *sandbox.Engine
-}
-
-// open connects to Docker through the sandbox, which pings it: no Docker is
-// [sandbox.ErrNoDocker] with advice.
-func (s *Service) open(ctx context.Context) (*engine, error) {
-	eng, err := sandbox.Connect(ctx)
-	if err != nil {
-		return nil, err
+// engine returns the sandbox engine for one call: the caller's
+// ([Service.Engine]), or one of its own (own is true) that the caller must
+// close. No Docker is [sandbox.ErrNoDocker] with advice.
+func (s *Service) engine(ctx context.Context) (e *sandbox.Engine, own bool, err error) {
+	if s.Engine != nil {
+		e, err = s.Engine(ctx)
+		return e, false, err
 	}
-	eng.Images = s.Images
-	api, err := client.New(client.FromEnv)
+	e, err = sandbox.Connect(ctx)
 	if err != nil {
-		_ = eng.Close()
-		return nil, &sandbox.Error{Kind: sandbox.ErrNoDocker, Msg: "cannot set up a Docker client", Err: err}
+		return nil, false, err
 	}
-	return &engine{owner: eng.Owner(), api: api, sb: eng}, nil
-}
-
-// close releases the engine's connections. The containers it started stay:
-// this package removes them itself (see [Server.Close]).
-func (e *engine) close() {
-	_ = e.api.Close()
-	_ = e.sb.Close()
+	e.Images = s.Images
+	return e, true, nil
 }
 
 func (s *Service) logf(format string, args ...any) {
@@ -154,59 +131,18 @@ func (s *Service) idle() time.Duration {
 	return DefaultIdleTimeout
 }
 
-// image resolves the image through the image map and makes sure it is
-// present, pulling it only when absent. It returns the reference to run and
-// the image's ID.
-func (s *Service) image(ctx context.Context, e *engine) (ref, id string, err error) {
+// image makes sure the image is present ([sandbox.Engine.Image]), pulling
+// it only when absent. It returns the reference to run and the image's ID.
+// A missing image also says how to do without one.
+func (s *Service) image(ctx context.Context, e *sandbox.Engine) (ref, id string, err error) {
 	name := s.imageName()
-	ref = s.Images.Resolve(name)
-	ins, err := e.api.ImageInspect(ctx, ref)
-	if err == nil {
-		return ref, ins.ID, nil
+	ref, id, err = e.Image(ctx, name)
+	var se *sandbox.Error
+	if errors.Is(err, sandbox.ErrImageMissing) && errors.As(err, &se) {
+		se.Hint = fmt.Sprintf("build the local images with `make images`, then map %q to grader-local/postgres:15 with %s or in $XDG_CONFIG_HOME/grader/images.json, or use an existing server with --postgres-url / %s",
+			name, sandbox.ImageMapEnv, URLEnv)
 	}
-	if !cerrdefs.IsNotFound(err) {
-		return "", "", engineErr("inspect image "+ref, err)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	pullErr := func() error {
-		resp, err := e.api.ImagePull(pctx, ref, client.ImagePullOptions{})
-		if err != nil {
-			return err
-		}
-		defer resp.Close()
-		return resp.Wait(pctx)
-	}()
-	if pullErr == nil {
-		if ins, err = e.api.ImageInspect(ctx, ref); err == nil {
-			return ref, ins.ID, nil
-		}
-		pullErr = err
-	}
-	if ctx.Err() != nil {
-		return "", "", ctx.Err()
-	}
-	what := fmt.Sprintf("image %q", ref)
-	if ref != name {
-		what = fmt.Sprintf("image %q (mapped from %q)", ref, name)
-	}
-	return "", "", &sandbox.Error{
-		Kind: sandbox.ErrImageMissing,
-		Msg:  what + " is not on this machine and pulling it failed",
-		Err:  pullErr,
-		Hint: fmt.Sprintf("build the local images with `make images`, then map %q to grader-local/postgres:15 with %s or in $XDG_CONFIG_HOME/grader/images.json, or use an existing server with --postgres-url / %s",
-			name, sandbox.ImageMapEnv, URLEnv),
-	}
-}
-
-// engineErr wraps an engine failure, turning a lost connection into
-// [sandbox.ErrNoDocker].
-func engineErr(what string, err error) error {
-	if client.IsErrConnectionFailed(err) {
-		return &sandbox.Error{Kind: sandbox.ErrNoDocker, Msg: what + ": lost the Docker engine", Err: err,
-			Hint: "start Docker or set DOCKER_HOST to a running engine"}
-	}
-	return fmt.Errorf("%s: %w", what, err)
+	return ref, id, err
 }
 
 // configHash identifies what a container was started with; settingsHash
@@ -319,11 +255,13 @@ func (s *Service) Acquire(ctx context.Context) (*Server, error) {
 	if srv := s.reuse(ctx); srv != nil {
 		return srv, nil
 	}
-	e, err := s.open(ctx)
+	e, own, err := s.engine(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer e.close()
+	if own {
+		defer e.Close()
+	}
 	ref, imageID, err := s.image(ctx, e)
 	if err != nil {
 		return nil, err
@@ -339,25 +277,23 @@ func (s *Service) Acquire(ctx context.Context) (*Server, error) {
 	defer unlock()
 
 	key, cfg := warmKey(dir), s.configHash(imageID)
-	found, err := e.listWarm(ctx, key)
+	found, err := listWarm(ctx, e, key)
 	if err != nil {
 		return nil, err
 	}
 	st, _ := readState(dir) // absent or unreadable: nothing to reuse
 	var srv *Server
 	for _, c := range found {
-		if srv == nil && st != nil && c.ID == st.ContainerID && c.State == container.StateRunning && c.Labels[LabelConfig] == cfg {
+		if srv == nil && st != nil && c.ID == st.ContainerID && c.Running && c.Labels[LabelConfig] == cfg {
 			port := st.Port
-			for _, p := range c.Ports {
-				if p.PrivatePort == 5432 && p.PublicPort != 0 {
-					port = int(p.PublicPort)
-				}
+			if p := c.HostPorts[5432]; p != 0 {
+				port = p
 			}
 			hctx, cancel := context.WithTimeout(ctx, healthWait)
 			srv, err = connect(hctx, adminDSN(st.Password, port))
 			cancel()
 			if err == nil {
-				srv.ctr = &containerRef{id: c.ID, warm: true, rm: removeContainer}
+				srv.ctr = &containerRef{id: c.ID, warm: true, svc: c}
 				s.logf("postgres: reusing warm server %s on 127.0.0.1:%d", shortID(c.ID), port)
 				continue
 			}
@@ -366,7 +302,7 @@ func (s *Service) Acquire(ctx context.Context) (*Server, error) {
 			}
 			s.logf("postgres: warm server %s is not healthy (%v); replacing it", shortID(c.ID), err)
 		}
-		if err := e.remove(ctx, c.ID); err != nil {
+		if err := c.Remove(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -379,7 +315,7 @@ func (s *Service) Acquire(ctx context.Context) (*Server, error) {
 			return nil, err
 		}
 		err = writeState(dir, warmState{ContainerID: srv.ctr.id, Port: port, Password: password, Started: time.Now(),
-			Image: s.Images.Resolve(s.imageName()), Settings: s.settingsHash()})
+			Image: ref, Settings: s.settingsHash()})
 		if err != nil {
 			_ = srv.closeAndRemove()
 			return nil, fmt.Errorf("record the warm server in %s: %w", dir, err)
@@ -412,7 +348,7 @@ func (s *Service) reuse(ctx context.Context) *Server {
 	if err != nil {
 		return nil
 	}
-	srv.ctr = &containerRef{id: st.ContainerID, warm: true, rm: removeContainer}
+	srv.ctr = &containerRef{id: st.ContainerID, warm: true}
 	s.logf("postgres: reusing warm server %s on 127.0.0.1:%d", shortID(st.ContainerID), st.Port)
 	srv.sweep(ctx)
 	register(srv)
@@ -427,21 +363,30 @@ func (s *Service) imageName() string {
 }
 
 // Start starts a fresh throwaway server that Close removes: for a one-off
-// check, or to measure a cold start. It stops itself after IdleTimeout with
-// no session open, so even a crashed grader's container goes away.
+// check, or to measure a cold start. Closing its engine removes it too, and
+// it stops itself after IdleTimeout with no session open, so even a crashed
+// grader's container goes away.
 func (s *Service) Start(ctx context.Context) (*Server, error) {
-	e, err := s.open(ctx)
+	e, own, err := s.engine(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer e.close()
-	ref, _, err := s.image(ctx, e)
+	srv, err := func() (*Server, error) {
+		ref, _, err := s.image(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		srv, _, _, err := s.start(ctx, e, ref, nil, "")
+		return srv, err
+	}()
 	if err != nil {
+		if own {
+			_ = e.Close()
+		}
 		return nil, err
 	}
-	srv, _, _, err := s.start(ctx, e, ref, nil, "")
-	if err != nil {
-		return nil, err
+	if own {
+		srv.ctr.own = e
 	}
 	register(srv)
 	return srv, nil
@@ -451,11 +396,13 @@ func (s *Service) Start(ctx context.Context) (*Server, error) {
 // file, reporting whether there was one: for `grader postgres stop`-like
 // commands and tests. Docker unreachable is [sandbox.ErrNoDocker].
 func (s *Service) RemoveWarm(ctx context.Context) (bool, error) {
-	e, err := s.open(ctx)
+	e, own, err := s.engine(ctx)
 	if err != nil {
 		return false, err
 	}
-	defer e.close()
+	if own {
+		defer e.Close()
+	}
 	dir, err := s.stateDir()
 	if err != nil {
 		return false, err
@@ -465,13 +412,13 @@ func (s *Service) RemoveWarm(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	defer unlock()
-	found, err := e.listWarm(ctx, warmKey(dir))
+	found, err := listWarm(ctx, e, warmKey(dir))
 	if err != nil {
 		return false, err
 	}
 	var errs []error
 	for _, c := range found {
-		errs = append(errs, e.remove(ctx, c.ID))
+		errs = append(errs, c.Remove(ctx))
 	}
 	if err := os.Remove(filepath.Join(dir, stateName)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		errs = append(errs, err)
@@ -480,49 +427,15 @@ func (s *Service) RemoveWarm(ctx context.Context) (bool, error) {
 }
 
 // listWarm lists the warm containers for key, running or not.
-func (e *engine) listWarm(ctx context.Context, key string) ([]container.Summary, error) {
-	f := make(client.Filters).
-		Add("label", LabelService+"=postgres").
-		Add("label", LabelWarm+"=1").
-		Add("label", LabelWarmKey+"="+key)
-	res, err := e.api.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
-	if err != nil {
-		return nil, engineErr("list warm PostgreSQL containers", err)
-	}
-	return res.Items, nil
-}
-
-func (e *engine) remove(ctx context.Context, id string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dropTimeout)
-	defer cancel()
-	return removeWith(ctx, e.api, id)
-}
-
-// removeContainer removes a container with a client of its own: for Close,
-// long after the call that started it.
-func removeContainer(ctx context.Context, id string) error {
-	api, err := client.New(client.FromEnv)
-	if err != nil {
-		return err
-	}
-	defer api.Close()
-	return removeWith(ctx, api, id)
-}
-
-// removeWith kills and removes a container (its data is a tmpfs: nothing to
-// flush). Already gone, or already being removed, counts as removed.
-func removeWith(ctx context.Context, api dockerAPI, id string) error {
-	_, err := api.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
-	if err == nil || cerrdefs.IsNotFound(err) || (cerrdefs.IsConflict(err) && strings.Contains(err.Error(), "already in progress")) {
-		return nil
-	}
-	return engineErr("remove PostgreSQL container "+shortID(id), err)
+func listWarm(ctx context.Context, e *sandbox.Engine, key string) ([]*sandbox.Service, error) {
+	return e.FindServices(ctx, "postgres", map[string]string{LabelWarm: "1", LabelWarmKey: key})
 }
 
 // start runs a new container and waits until it answers SELECT 1. extra
-// labels mark a warm server; name, if set, names the container. It returns the
-// server, its superuser password and its host port.
-func (s *Service) start(ctx context.Context, e *engine, ref string, extra map[string]string, name string) (srv *Server, password string, port int, err error) {
+// labels mark a warm server, which outlives the engine; name, if set, names
+// the container. It returns the server, its superuser password and its host
+// port.
+func (s *Service) start(ctx context.Context, e *sandbox.Engine, ref string, extra map[string]string, name string) (srv *Server, password string, port int, err error) {
 	t0 := time.Now()
 	boot := randomHex(18)
 	labels := map[string]string{}
@@ -531,7 +444,8 @@ func (s *Service) start(ctx context.Context, e *engine, ref string, extra map[st
 	}
 	limit, step := watchdogArgs(s.idle())
 	cmd := append([]string{"bash", "-c", watchdogScript, "grader-postgres", limit, step, "postgres"}, serverArgs...)
-	svc, err := e.sb.StartService(ctx, sandbox.ServiceSpec{
+	warm := extra[LabelWarm] == "1"
+	svc, err := e.StartService(ctx, sandbox.ServiceSpec{
 		Service: "postgres",
 		Image:   ref,
 		Cmd:     cmd,
@@ -546,9 +460,9 @@ func (s *Service) start(ctx context.Context, e *engine, ref string, extra map[st
 		Memory:  2 * sandbox.GiB,
 		Labels:  labels,
 		Name:    name,
-		// This package removes its containers itself: a warm one outlives the
-		// process, a throwaway one goes at Server.Close (or its idle watchdog).
-		Keep: true,
+		// A warm one outlives the process (its idle watchdog stops it); a
+		// throwaway one goes at Server.Close, or with the engine.
+		Keep: warm,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -563,10 +477,10 @@ func (s *Service) start(ctx context.Context, e *engine, ref string, extra map[st
 	}
 	id, port := svc.ID, svc.HostPort
 	fail := func(err error) (*Server, string, int, error) {
-		_ = e.remove(ctx, id)
+		_ = svc.Remove(ctx)
 		return nil, "", 0, err
 	}
-	if err := s.waitReady(ctx, e, id, adminDSN(boot, port)); err != nil {
+	if err := s.waitReady(ctx, svc, adminDSN(boot, port)); err != nil {
 		return fail(err)
 	}
 	password = randomHex(24)
@@ -577,7 +491,7 @@ func (s *Service) start(ctx context.Context, e *engine, ref string, extra map[st
 	if err != nil {
 		return fail(fmt.Errorf("connect to PostgreSQL in container %s: %w", shortID(id), err))
 	}
-	srv.ctr = &containerRef{id: id, warm: extra[LabelWarm] == "1", rm: removeContainer}
+	srv.ctr = &containerRef{id: id, warm: warm, svc: svc}
 	s.logf("postgres: started %s (%s) on 127.0.0.1:%d in %v", shortID(id), ref, port, time.Since(t0).Round(time.Millisecond))
 	return srv, password, port, nil
 }
@@ -585,7 +499,8 @@ func (s *Service) start(ctx context.Context, e *engine, ref string, extra map[st
 // waitReady waits for a real session and SELECT 1, with short retries: log
 // lines are not enough (the entrypoint starts PostgreSQL twice) and the
 // published port accepts connections before the server does.
-func (s *Service) waitReady(ctx context.Context, e *engine, id, dsn string) error {
+func (s *Service) waitReady(ctx context.Context, svc *sandbox.Service, dsn string) error {
+	id := svc.ID
 	timeout := s.StartTimeout
 	if timeout <= 0 {
 		timeout = DefaultStartTimeout
@@ -609,36 +524,18 @@ func (s *Service) waitReady(ctx context.Context, e *engine, id, dsn string) erro
 		}
 		exited := false
 		if i%10 == 9 {
-			if ins, ierr := e.api.ContainerInspect(ctx, id, client.ContainerInspectOptions{}); ierr == nil && ins.Container.State != nil && !ins.Container.State.Running {
-				exited = true
-			}
+			exited, _ = svc.Exited(ctx)
 		}
 		if exited || time.Now().After(deadline) {
 			what := fmt.Sprintf("PostgreSQL in container %s did not accept connections within %v", shortID(id), timeout)
 			if exited {
 				what = fmt.Sprintf("PostgreSQL container %s exited while starting", shortID(id))
 			}
-			return &sandbox.Error{Msg: what, Err: fmt.Errorf("%w; last lines of its log:\n%s", last, e.logTail(id)),
+			return &sandbox.Error{Msg: what, Err: fmt.Errorf("%w; last lines of its log:\n%s", last, svc.LogTail(20)),
 				Hint: "the image must honour POSTGRES_PASSWORD and `postgres -c` arguments like the official postgres image"}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// logTail returns the last lines a container printed, for an error message.
-func (e *engine) logTail(id string) string {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	rc, err := e.api.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: "20"})
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer rc.Close()
-	var out bytes.Buffer
-	if _, err := stdcopy.StdCopy(&out, &out, io.LimitReader(rc, 64<<10)); err != nil && out.Len() == 0 {
-		return "(no log: " + err.Error() + ")"
-	}
-	return strings.TrimSpace(out.String())
 }
 
 // secure replaces the bootstrap password (visible in the container's
