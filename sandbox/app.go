@@ -60,7 +60,8 @@ type App struct {
 // [Probe.Reachable]). The container is removed by [App.Stop], by
 // [Engine.Close], or by `grader gc` after a crash. An app that prints more
 // than its output limit, or outlives its Timeout, is killed and says so in
-// [App.Exited].
+// [App.Exited]. An app takes no turn for the cores ([Engine.Cores]): it
+// lives for a whole attempt and would starve the runs.
 func (e *Engine) StartApp(ctx context.Context, s AppSpec) (*App, error) {
 	if s.Network == "" || s.Network == "none" {
 		return nil, invalidf("an app needs a private network")

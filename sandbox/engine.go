@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,8 +86,20 @@ type Engine struct {
 	// Images redirects image names (see [ImageMap]). Set it before the first
 	// Run; [Connect] leaves it empty.
 	Images ImageMap
+	// Cores bounds the cores that runs under way ask for in all (each its
+	// [Limits.CPUs], rounded up): a run beyond it waits its turn before its
+	// container is made, and its Timeout starts only with its command. A
+	// batch graded with more jobs than cores would otherwise share them, and
+	// a correct solution beside CPU-burning ones could run out its wall
+	// clock. Apps ([Engine.StartApp]) and services take no turn: a server
+	// lives for a whole attempt, mostly waiting for requests, and holding
+	// cores meanwhile would starve the runs (its CPU limit still bounds
+	// it). [Connect] sets the machine's count (runtime.NumCPU); 0 or less
+	// queues nothing. Set it before the first Run.
+	Cores int
 
 	owner string
+	turns turns
 
 	mu     sync.Mutex
 	live   map[resource]struct{} // created and not yet removed
@@ -134,7 +147,7 @@ func Connect(ctx context.Context) (e *Engine, err error) {
 const noDockerHint = "start Docker (sudo systemctl start docker) or set DOCKER_HOST to a running engine"
 
 func newEngine(api dockerAPI) *Engine {
-	e := &Engine{api: api, owner: ownerLabel(), live: map[resource]struct{}{}, images: map[string]string{}}
+	e := &Engine{api: api, Cores: runtime.NumCPU(), owner: ownerLabel(), live: map[resource]struct{}{}, images: map[string]string{}}
 	enginesMu.Lock()
 	engines[e] = struct{}{}
 	enginesMu.Unlock()

@@ -42,7 +42,8 @@ const freezeTimeout = 10 * time.Second
 // including when ctx is cancelled (then the error is ctx's). A limit ending
 // the run is reported in [Result.Limit], not as an error; errors are the
 // sandbox's own failures ([ErrNoDocker], [ErrImageMissing], [ErrInvalid], or
-// the engine refusing an operation).
+// the engine refusing an operation). When the runs under way already ask
+// for all of [Engine.Cores], Run first waits its turn.
 func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -56,6 +57,11 @@ func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
 	if err := e.ensureImage(ctx, s.Image, image); err != nil {
 		return nil, err
 	}
+	release, err := e.takeTurn(ctx, lim.CPUs)
+	if err != nil {
+		return nil, err
+	}
+	defer release() // after the cleanup below: removing a container is work too
 
 	r := &run{e: e, s: &s, lim: lim, image: image, uid: uid, gid: gid, name: "grader-" + randomHex(6)}
 	defer func() {

@@ -197,7 +197,7 @@ func TestTwentySubmissionsAtOnce(t *testing.T) {
 	wg.Wait()
 	// Each run's own deadline is asserted one at a time by
 	// TestHostileSubmissions. Twenty at once take turns for the cores (one
-	// CPU each, see kinds.cpus), so the last may wait for the others: the
+	// CPU each, see sandbox.Engine.Cores), so the last may wait for the others: the
 	// bound is every turn ending at its 10 s deadline plus 20 s of engine
 	// work (a create, a copy and a removal, slow while CI runs other
 	// packages' Docker tests). It says that none hangs and the queue moves.

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"runtime"
 	"strings"
-
-	"golang.org/x/sync/semaphore"
 
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox"
@@ -16,7 +13,9 @@ import (
 
 // Sandbox runs one command in a hardened container: the part of
 // [sandbox.Engine] the checks need, declared here so tests can count or fake
-// runs and the command can connect to Docker lazily.
+// runs and the command can connect to Docker lazily. The engine queues runs
+// for the machine's cores ([sandbox.Engine.Cores]), so a batch graded with
+// more jobs than cores does not starve a correct solution of its time.
 type Sandbox interface {
 	Run(ctx context.Context, s sandbox.Spec) (*sandbox.Result, error)
 }
@@ -26,7 +25,7 @@ var _ Sandbox = (*sandbox.Engine)(nil)
 // Kinds returns the programming kinds of check, whose code runs in sb. Kinds
 // compile without touching sb; only checking runs anything.
 func Kinds(sb Sandbox) runner.Kinds {
-	k := &kinds{sb: sb, cpus: semaphore.NewWeighted(int64(runtime.NumCPU()))}
+	k := &kinds{sb: sb}
 	return runner.Kinds{
 		"python.compiles": runner.KindFunc(k.compileCompiles(Python)),
 		"python.test":     runner.KindFunc(k.compileTest(Python, false)),
@@ -39,13 +38,6 @@ func Kinds(sb Sandbox) runner.Kinds {
 
 type kinds struct {
 	sb Sandbox
-	// cpus queues sandbox runs so that those under way never hold more CPU
-	// limits than the machine has cores. A batch graded at --jobs above the
-	// core count would otherwise share the cores, and a correct solution
-	// beside CPU-burning ones could run out its wall-clock limit. Waiting
-	// for a slot is setup (before the check's deadline, see Prepared), and a
-	// run's own deadline starts with its command.
-	cpus *semaphore.Weighted
 }
 
 // CompilesParams are the parameters of python.compiles, go.compiles and

@@ -9,13 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox"
@@ -289,40 +286,5 @@ func TestRaceDetectorMissingIsAnError(t *testing.T) {
 	}
 	if m := rep.Checks[0].Message; !strings.Contains(m, "race detector") || !strings.Contains(m, "make images") {
 		t.Errorf("message %q does not say what is missing and what to do", m)
-	}
-}
-
-// A batch graded at --jobs above the core count queues its sandbox runs:
-// never more CPU limits at work than the machine has cores, so a correct
-// solution is not starved by CPU-burning ones beside it.
-func TestRunsNeverHoldMoreCPUsThanTheMachineHas(t *testing.T) {
-	var mu sync.Mutex
-	busy, most := 0.0, 0.0
-	sb := &fakeSandbox{play: func(cfg map[string]any, s sandbox.Spec) (*sandbox.Result, error) {
-		cpus := s.Limits.WithDefaults().CPUs
-		mu.Lock()
-		busy += cpus
-		most = max(most, busy)
-		mu.Unlock()
-		time.Sleep(300 * time.Millisecond)
-		mu.Lock()
-		busy -= cpus
-		mu.Unlock()
-		results(t, cfg, s, map[string]any{"id": "one", "status": "ok", "value": []string{"1"}})
-		return &sandbox.Result{Stdout: preambleLine(cfg)}, nil
-	}}
-	ex, dir := fakeChecks(t, sb)
-	var wg sync.WaitGroup
-	for range 4 * runtime.NumCPU() {
-		wg.Go(func() { runner.Run(t.Context(), ex, runner.Attempt{Dir: dir}, runner.Options{}) })
-	}
-	wg.Wait()
-	cores := float64(runtime.NumCPU())
-	t.Logf("at most %g CPUs of sandbox runs at once on %g cores", most, cores)
-	if most > cores {
-		t.Errorf("%g CPUs of sandbox runs at once on %g cores", most, cores)
-	}
-	if cores >= 2 && most < 2 {
-		t.Errorf("runs went one at a time on %g cores: the queue is too strict", cores)
 	}
 }

@@ -1,0 +1,103 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/volume"
+	"github.com/moby/moby/client"
+)
+
+// busyAPI plays an engine on which every container creation takes a while:
+// it records how many cores (NanoCPUs) the runs creating containers at once
+// ask for, then refuses, so the run ends and cleans up.
+type busyAPI struct {
+	fakeAPI
+	mu         sync.Mutex
+	busy, most float64
+	runs       int
+}
+
+func (f *busyAPI) VolumeCreate(_ context.Context, o client.VolumeCreateOptions) (client.VolumeCreateResult, error) {
+	return client.VolumeCreateResult{Volume: volume.Volume{Name: o.Name}}, nil
+}
+
+func (f *busyAPI) VolumeRemove(context.Context, string, client.VolumeRemoveOptions) (client.VolumeRemoveResult, error) {
+	return client.VolumeRemoveResult{}, nil
+}
+
+func (f *busyAPI) ContainerCreate(_ context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
+	cpus := float64(o.HostConfig.Resources.NanoCPUs) / 1e9
+	f.mu.Lock()
+	f.busy += cpus
+	f.most = max(f.most, f.busy)
+	f.runs++
+	f.mu.Unlock()
+	time.Sleep(100 * time.Millisecond)
+	f.mu.Lock()
+	f.busy -= cpus
+	f.mu.Unlock()
+	return client.ContainerCreateResult{}, errors.New("busy engine: no container today")
+}
+
+// TestRunsTakeTurnsForTheCores: a batch graded with more jobs than cores
+// queues its runs, never more CPU limits at work than Engine.Cores, so a
+// correct solution is not starved by CPU-burning ones beside it; the queue
+// still lets two 1-CPU runs share two cores.
+func TestRunsTakeTurnsForTheCores(t *testing.T) {
+	f := &busyAPI{}
+	e := newEngine(f)
+	defer e.Close()
+	e.Cores = 2
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			cpus := 1.0
+			if i%3 == 0 {
+				cpus = 2 // go vet and go build side by side
+			}
+			_, _ = e.Run(t.Context(), Spec{Image: "x", Cmd: []string{"true"}, Limits: Limits{CPUs: cpus}})
+		})
+	}
+	wg.Wait()
+	t.Logf("at most %g CPUs of runs at once on 2 cores", f.most)
+	if f.runs != 12 {
+		t.Fatalf("%d runs reached the engine, want 12", f.runs)
+	}
+	if f.most > 2 {
+		t.Errorf("%g CPUs of runs at once on 2 cores", f.most)
+	}
+	if f.most < 2 {
+		t.Errorf("runs went one at a time on 2 cores: the queue is too strict")
+	}
+}
+
+// TestWaitingForATurnEndsWithTheContext: a run queued behind others gives up
+// when its caller does (Ctrl-C), and with no cores set nothing queues.
+func TestWaitingForATurnEndsWithTheContext(t *testing.T) {
+	e := newEngine(&busyAPI{})
+	defer e.Close()
+	e.Cores = 1
+	release, err := e.takeTurn(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := e.Run(ctx, Spec{Image: "x", Cmd: []string{"true"}}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Run while every core is taken = %v; want it to wait, then the context's error", err)
+	}
+	release()
+
+	free := newEngine(&busyAPI{})
+	defer free.Close()
+	free.Cores = 0
+	for range 3 {
+		if _, err := free.takeTurn(t.Context(), 2); err != nil { // never released: no queue
+			t.Fatal(err)
+		}
+	}
+}
