@@ -81,7 +81,7 @@ func (k *kinds) loadSuite(p runner.Params, name, lang string) (*suite, error) {
 func (k *kinds) compileCompiles(lang string) func(p runner.Params) (runner.Checker, error) {
 	return func(p runner.Params) (runner.Checker, error) {
 		var prm CompilesParams
-		if err := p.Decode(&prm); err != nil {
+		if err := runner.DecodeParams(p, &prm); err != nil {
 			return nil, err
 		}
 		s, err := k.loadSuite(p, prm.Suite, lang)
@@ -106,7 +106,7 @@ func (k *kinds) compileCompiles(lang string) func(p runner.Params) (runner.Check
 
 func (k *kinds) compileVet(p runner.Params) (runner.Checker, error) {
 	var prm CompilesParams
-	if err := p.Decode(&prm); err != nil {
+	if err := runner.DecodeParams(p, &prm); err != nil {
 		return nil, err
 	}
 	s, err := k.loadSuite(p, prm.Suite, Go)
@@ -137,7 +137,7 @@ func (k *kinds) compileVet(p runner.Params) (runner.Checker, error) {
 func (k *kinds) compileTest(lang string, io bool) func(p runner.Params) (runner.Checker, error) {
 	return func(p runner.Params) (runner.Checker, error) {
 		var prm TestParams
-		if err := p.Decode(&prm); err != nil {
+		if err := runner.DecodeParams(p, &prm); err != nil {
 			return nil, err
 		}
 		s, err := k.loadSuite(p, prm.Suite, lang)

@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/runner/runnertest"
 	"github.com/backendroadmap/grader/sandbox"
 )
 
@@ -50,7 +51,7 @@ func fakeChecks(t *testing.T, sb Sandbox) (*runner.Exercise, string) {
 	files := fstest.MapFS{"tests/cases.yaml": {Data: []byte(fakeSuite)}}
 	k := Kinds(sb)
 	compile := func(kind string, with map[string]any) runner.Checker {
-		c, err := k[kind].Compile(runner.Params{Files: files, Decode: decodeMap(with)})
+		c, err := k[kind].Compile(runnertest.Params(t, with, files))
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
@@ -66,17 +67,6 @@ func fakeChecks(t *testing.T, sb Sandbox) (*runner.Exercise, string) {
 		t.Fatal(err)
 	}
 	return ex, dir
-}
-
-// decodeMap stands in for the spec loader's decoder.
-func decodeMap(with map[string]any) func(v any) error {
-	return func(v any) error {
-		if with == nil {
-			return nil
-		}
-		b, _ := json.Marshal(with)
-		return json.Unmarshal(b, v)
-	}
 }
 
 // results writes result lines where the harness would, as the sandbox's
@@ -251,7 +241,7 @@ func TestSuiteProblemsAreTheAuthors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		files := fstest.MapFS{"tests/cases.yaml": {Data: []byte(tt.suite)}, "p.go": {Data: []byte("package p")}}
-		_, err := Kinds(nil)["python.test"].Compile(runner.Params{Files: files, Decode: decodeMap(nil)})
+		_, err := Kinds(nil)["python.test"].Compile(runnertest.Params(t, nil, files))
 		var pe *runner.ParamError
 		if !errors.As(err, &pe) || !strings.Contains(pe.Msg, tt.want) {
 			t.Errorf("%s: error %v, want a ParamError saying %q", tt.name, err, tt.want)
@@ -275,7 +265,7 @@ func TestRaceDetectorMissingIsAnError(t *testing.T) {
 		pre := "GRADER-PRE " + cfg["nonce"].(string) + ` {"vet":0,"build":0,"race":"unavailable"}` + "\n"
 		return &sandbox.Result{Stdout: []byte(pre)}, nil
 	}}
-	c, err := Kinds(sb)["go.test"].Compile(runner.Params{Files: files, Decode: decodeMap(nil)})
+	c, err := Kinds(sb)["go.test"].Compile(runnertest.Params(t, nil, files))
 	if err != nil {
 		t.Fatal(err)
 	}

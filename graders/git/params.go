@@ -20,18 +20,13 @@ func isGraderPath(p string) bool {
 	return p == graderDir || strings.HasPrefix(p, graderDir+"/")
 }
 
-// decode fills v from the check's `with:` block. A check with no block has no
-// Decode; that is an empty block.
-func decode(p runner.Params, v any) error {
-	if p.Decode == nil {
-		return nil
-	}
-	return p.Decode(v)
-}
+// decode fills v from the check's `with:` block ([runner.DecodeParams]).
+func decode(p runner.Params, v any) error { return runner.DecodeParams(p, v) }
 
-// paramErr builds the error the spec loader points at the parameter's line.
+// paramErr builds the error the spec loader points at the parameter's line
+// ([runner.ParamErrorf]).
 func paramErr(field, format string, args ...any) error {
-	return &runner.ParamError{Field: field, Msg: fmt.Sprintf(format, args...)}
+	return runner.ParamErrorf(field, format, args...)
 }
 
 // branchParam checks a branch name. It takes refs/heads/x as x, since authors

@@ -9,17 +9,13 @@ import (
 	"github.com/backendroadmap/grader/runner"
 )
 
-// decode fills v from the check's `with:` block; no block is an empty one.
-func decode(p runner.Params, v any) error {
-	if p.Decode == nil {
-		return nil
-	}
-	return p.Decode(v)
-}
+// decode fills v from the check's `with:` block ([runner.DecodeParams]).
+func decode(p runner.Params, v any) error { return runner.DecodeParams(p, v) }
 
-// paramErr builds the error the spec loader points at the parameter's line.
+// paramErr builds the error the spec loader points at the parameter's line
+// ([runner.ParamErrorf]).
 func paramErr(field, format string, args ...any) error {
-	return &runner.ParamError{Field: field, Msg: fmt.Sprintf(format, args...)}
+	return runner.ParamErrorf(field, format, args...)
 }
 
 // workspaceFileParam checks the name of a file the learner writes: a

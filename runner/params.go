@@ -1,0 +1,35 @@
+package runner
+
+import "fmt"
+
+// Validator is a kind's parameter struct that checks itself once decoded:
+// required fields, ranges, fields that exclude each other. Its errors should
+// be [ParamError]s (see [ParamErrorf]), so the spec loader points at the
+// parameter's line.
+type Validator interface {
+	Validate() error
+}
+
+// DecodeParams fills v, a pointer to a kind's parameter struct, from the
+// check's `with:` block: a check without one has no Decode, which is an empty
+// block (v keeps its zero values). When v is a [Validator], DecodeParams then
+// returns what its Validate says. Kinds decode their parameters this way
+// rather than calling p.Decode themselves, so Params without a Decode (a
+// test's) are an empty block rather than a panic.
+func DecodeParams(p Params, v any) error {
+	if p.Decode != nil {
+		if err := p.Decode(v); err != nil {
+			return err
+		}
+	}
+	if val, ok := v.(Validator); ok {
+		return val.Validate()
+	}
+	return nil
+}
+
+// ParamErrorf returns a [ParamError] for field whose message is built like
+// fmt.Sprintf.
+func ParamErrorf(field, format string, args ...any) error {
+	return &ParamError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
