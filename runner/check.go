@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -170,6 +172,29 @@ func (f KindFunc) Compile(p Params) (Checker, error) { return f(p) }
 
 // Kinds maps a kind's name, as written in an exercise spec, to the kind.
 type Kinds map[string]Kind
+
+// MergeKinds joins the kinds of several families (each package's Kinds) into
+// one map. A name that more than one family defines is an error naming it:
+// the later family would silently replace the earlier one's kind, and every
+// exercise using it would be graded by the wrong code.
+func MergeKinds(families ...Kinds) (Kinds, error) {
+	all := Kinds{}
+	var dup []string
+	for _, ks := range families {
+		for name, k := range ks {
+			if _, ok := all[name]; ok {
+				dup = append(dup, name)
+				continue
+			}
+			all[name] = k
+		}
+	}
+	if len(dup) > 0 {
+		slices.Sort(dup)
+		return nil, fmt.Errorf("kinds defined by more than one family: %s", strings.Join(slices.Compact(dup), ", "))
+	}
+	return all, nil
+}
 
 // ParamError is a problem with one parameter of a check. Kinds return it from
 // Compile so the spec loader can point at the parameter's own line.

@@ -47,17 +47,15 @@ type app struct {
 // kinds lists every kind of check this binary can grade; svc gives them
 // what they need from outside the process, on first use.
 func kinds(svc *services) runner.Kinds {
-	all := runner.Kinds{}
 	var sqlOpts []sqlgrader.Option
 	if svc.cacheDir != nil {
 		if dir, err := svc.cacheDir(); err == nil {
 			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
 		}
 	}
-	for _, ks := range []runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc), codegrader.Kinds(svc)} {
-		for name, k := range ks {
-			all[name] = k
-		}
+	all, err := runner.MergeKinds([]runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc), codegrader.Kinds(svc)}...)
+	if err != nil {
+		panic(err) // two families claim one kind name: a bug in this binary, which every test catches
 	}
 	return all
 }
