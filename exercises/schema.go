@@ -404,11 +404,12 @@ func (g *schemaGen) constrain(root *jsonSchema, kinds runner.Kinds) error {
 // errParamsSeen stops a kind's Compile once it has shown what it decodes into.
 var errParamsSeen = errors.New("parameters seen")
 
-// params finds the struct a kind decodes its `with:` block into, by compiling
-// it with a Decode that records its argument and fails, so no kind needs to
-// declare its parameters anywhere else. It returns nil for a kind that never
-// decodes.
-// The services it asks for are added to services' properties.
+// params finds the struct a kind decodes its `with:` block into: the one it
+// declares ([runner.ParamsDeclarer]), else the one it asks to fill when
+// compiled with a Decode that records its argument and fails. It returns nil
+// for a kind that declares nothing and never decodes. Compiling also shows
+// the services a kind asks for, which are added to services' properties; a
+// kind that declares one struct and decodes into another is an error.
 func (g *schemaGen) params(name string, k runner.Kind, services *jsonSchema) (s *jsonSchema, err error) {
 	var got any
 	decode := func(v any) error {
@@ -447,6 +448,13 @@ func (g *schemaGen) params(name string, k runner.Kind, services *jsonSchema) (s 
 	}
 	if panicked != nil {
 		return nil, fmt.Errorf("schema: kind %s panicked while compiling: %v", name, panicked)
+	}
+	if d, ok := k.(runner.ParamsDeclarer); ok {
+		declared := d.Params()
+		if got != nil && reflect.TypeOf(got) != reflect.TypeOf(declared) {
+			return nil, fmt.Errorf("schema: kind %s declares its parameters as %T but decodes into %T", name, declared, got)
+		}
+		got = declared
 	}
 	if got == nil {
 		if err != nil {

@@ -129,6 +129,36 @@ func TestSchemaKindParams(t *testing.T) {
 	}
 }
 
+// declared is a kind that declares its parameters ([runner.ParamsDeclarer]).
+type declared struct {
+	runner.Kind
+	params any
+}
+
+func (d declared) Params() any { return d.params }
+
+// TestSchemaDeclaredParams: a kind that declares its parameters gets the
+// same rule as one that decodes them, even when compiling it without an
+// exercise fails before it decodes anything.
+func TestSchemaDeclaredParams(t *testing.T) {
+	failing := runner.KindFunc(func(runner.Params) (runner.Checker, error) { return nil, errors.New("no files") })
+	s := MustSchema(t, runner.Kinds{
+		"fake.a-decodes":  decodes[fakeParams](),
+		"fake.b-declares": declared{Kind: failing, params: &fakeParams{}},
+		"fake.c-typed":    runner.ParamsKind[fakeParams](func(runner.Params, *fakeParams) (runner.Checker, error) { return okChecker, nil }),
+	})
+	allOf := at(t, s, "$defs", "check", "allOf").([]any)
+	if len(allOf) != 3 {
+		t.Fatalf("allOf has %d entries, want 3", len(allOf))
+	}
+	want := at(t, allOf[0], "then")
+	for i, name := range []string{"fake.b-declares", "fake.c-typed"} {
+		if got := at(t, allOf[i+1], "then"); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s's rule differs from the decoding kind's:\n%v\n%v", name, got, want)
+		}
+	}
+}
+
 func TestSchemaSpec(t *testing.T) {
 	s := MustSchema(t, runner.Kinds{"fake.params": decodes[fakeParams]()})
 	if at(t, s, "$id") != schemaID || at(t, s, "$schema") != "https://json-schema.org/draft/2020-12/schema" {
@@ -283,6 +313,7 @@ func TestSchemaErrors(t *testing.T) {
 		{"panics", runner.KindFunc(func(p runner.Params) (runner.Checker, error) {
 			panic("boom")
 		}), "panicked while compiling: boom"},
+		{"declares another", declared{Kind: decodes[fakeCommon](), params: &fakeParams{}}, "declares its parameters as *exercises.fakeParams but decodes into *exercises.fakeCommon"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

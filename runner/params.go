@@ -33,3 +33,31 @@ func DecodeParams(p Params, v any) error {
 func ParamErrorf(field, format string, args ...any) error {
 	return &ParamError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
+
+// ParamsDeclarer is a [Kind] that declares the struct its `with:` block
+// decodes into, so a schema generator reads the kind's parameters from the
+// type instead of compiling the kind to find out. [ParamsKind] is one.
+type ParamsDeclarer interface {
+	// Params returns a pointer to a zero value of the parameter struct.
+	Params() any
+}
+
+// ParamsKind is a [Kind] whose parameters are a T: Compile decodes the
+// check's `with:` block into a fresh T with [DecodeParams] (so it is
+// validated when *T is a [Validator]) and hands it to the function. It is a
+// [ParamsDeclarer] of T.
+type ParamsKind[T any] func(p Params, prm *T) (Checker, error)
+
+var _ ParamsDeclarer = ParamsKind[struct{}](nil)
+
+// Compile decodes the parameters and calls f.
+func (f ParamsKind[T]) Compile(p Params) (Checker, error) {
+	prm := new(T)
+	if err := DecodeParams(p, prm); err != nil {
+		return nil, err
+	}
+	return f(p, prm)
+}
+
+// Params returns a new *T.
+func (ParamsKind[T]) Params() any { return new(T) }

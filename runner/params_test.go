@@ -60,3 +60,24 @@ func TestParamErrorf(t *testing.T) {
 		t.Errorf("ParamErrorf = %q, want %q", got, want)
 	}
 }
+
+// TestParamsKind: a typed kind decodes and validates its parameters before
+// its function sees them, and declares their type.
+func TestParamsKind(t *testing.T) {
+	var seen *rangeParams
+	k := runner.ParamsKind[rangeParams](func(_ runner.Params, prm *rangeParams) (runner.Checker, error) {
+		seen = prm
+		return nil, nil
+	})
+	if _, err := k.Compile(runnertest.Params(t, "{min: 1, max: 2}", nil)); err != nil || seen == nil || *seen != (rangeParams{Min: 1, Max: 2}) {
+		t.Errorf("Compile = %v, saw %+v; want min 1, max 2", err, seen)
+	}
+	seen = nil
+	var pe *runner.ParamError
+	if _, err := k.Compile(runnertest.Params(t, "{min: 4, max: 3}", nil)); !errors.As(err, &pe) || pe.Field != "max" || seen != nil {
+		t.Errorf("Compile of invalid parameters = %v (function called: %v); want a ParamError at max before the function", err, seen != nil)
+	}
+	if _, ok := k.Params().(*rangeParams); !ok {
+		t.Errorf("Params() = %T, want *rangeParams", k.Params())
+	}
+}

@@ -27,12 +27,12 @@ var _ Sandbox = (*sandbox.Engine)(nil)
 func Kinds(sb Sandbox) runner.Kinds {
 	k := &kinds{sb: sb}
 	return runner.Kinds{
-		"python.compiles": runner.KindFunc(k.compileCompiles(Python)),
-		"python.test":     runner.KindFunc(k.compileTest(Python, false)),
-		"go.compiles":     runner.KindFunc(k.compileCompiles(Go)),
-		"go.vet":          runner.KindFunc(k.compileVet),
-		"go.test":         runner.KindFunc(k.compileTest(Go, false)),
-		"program.io":      runner.KindFunc(k.compileTest("", true)),
+		"python.compiles": runner.ParamsKind[CompilesParams](k.compileCompiles(Python)),
+		"python.test":     runner.ParamsKind[TestParams](k.compileTest(Python, false)),
+		"go.compiles":     runner.ParamsKind[CompilesParams](k.compileCompiles(Go)),
+		"go.vet":          runner.ParamsKind[CompilesParams](k.compileVet),
+		"go.test":         runner.ParamsKind[TestParams](k.compileTest(Go, false)),
+		"program.io":      runner.ParamsKind[TestParams](k.compileTest("", true)),
 	}
 }
 
@@ -78,12 +78,8 @@ func (k *kinds) loadSuite(p runner.Params, name, lang string) (*suite, error) {
 	return s, nil
 }
 
-func (k *kinds) compileCompiles(lang string) func(p runner.Params) (runner.Checker, error) {
-	return func(p runner.Params) (runner.Checker, error) {
-		var prm CompilesParams
-		if err := runner.DecodeParams(p, &prm); err != nil {
-			return nil, err
-		}
+func (k *kinds) compileCompiles(lang string) func(p runner.Params, prm *CompilesParams) (runner.Checker, error) {
+	return func(p runner.Params, prm *CompilesParams) (runner.Checker, error) {
 		s, err := k.loadSuite(p, prm.Suite, lang)
 		if err != nil {
 			return nil, err
@@ -104,11 +100,7 @@ func (k *kinds) compileCompiles(lang string) func(p runner.Params) (runner.Check
 	}
 }
 
-func (k *kinds) compileVet(p runner.Params) (runner.Checker, error) {
-	var prm CompilesParams
-	if err := runner.DecodeParams(p, &prm); err != nil {
-		return nil, err
-	}
+func (k *kinds) compileVet(p runner.Params, prm *CompilesParams) (runner.Checker, error) {
 	s, err := k.loadSuite(p, prm.Suite, Go)
 	if err != nil {
 		return nil, err
@@ -134,12 +126,8 @@ func (k *kinds) compileVet(p runner.Params) (runner.Checker, error) {
 	}), nil
 }
 
-func (k *kinds) compileTest(lang string, io bool) func(p runner.Params) (runner.Checker, error) {
-	return func(p runner.Params) (runner.Checker, error) {
-		var prm TestParams
-		if err := runner.DecodeParams(p, &prm); err != nil {
-			return nil, err
-		}
+func (k *kinds) compileTest(lang string, io bool) func(p runner.Params, prm *TestParams) (runner.Checker, error) {
+	return func(p runner.Params, prm *TestParams) (runner.Checker, error) {
 		s, err := k.loadSuite(p, prm.Suite, lang)
 		if err != nil {
 			return nil, err
