@@ -34,7 +34,7 @@
 //	git.merge       into, from, message
 //	git.ancestor    ancestor, of, negate
 //	git.clean       untracked
-//	git.tag         tag, annotated, at, message, absent
+//	git.tag         tag, annotated, at, reveal, message, absent
 //	git.commits     ref, base, count, min, max, subject, any_subject,
 //	                no_merges, author
 //	git.conflicts   paths

@@ -220,8 +220,9 @@ func run(t *testing.T, kind, src, dir string) runner.Outcome {
 type want struct {
 	status   runner.Status
 	words    []string
-	expected string // when set, Outcome.Expected must contain it
-	actual   string // when set, Outcome.Actual must contain it
+	expected string   // when set, Outcome.Expected must contain it
+	actual   string   // when set, Outcome.Actual must contain it
+	lacks    []string // what the message, Expected and Actual must not say
 }
 
 func pass(words ...string) want { return want{status: runner.Pass, words: words} }
@@ -245,6 +246,11 @@ func (w want) check(t *testing.T, got runner.Outcome) {
 	}
 	if w.actual != "" && !strings.Contains(got.Actual, w.actual) {
 		t.Errorf("Actual = %q, want it to contain %q", got.Actual, w.actual)
+	}
+	for _, word := range w.lacks {
+		if all := got.Message + "\n" + got.Expected + "\n" + got.Actual; strings.Contains(all, word) {
+			t.Errorf("the outcome says %q, which it must not:\n%s", word, all)
+		}
 	}
 }
 

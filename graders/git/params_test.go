@@ -64,6 +64,7 @@ func TestCompileRejectsBadParams(t *testing.T) {
 		{"git.tag", "{tag: v1, annotated: false, message: x}", "message"},
 		{"git.tag", "{tag: v1, absent: true, at: main}", "absent"},
 		{"git.tag", "{tag: v1, message: '['}", "message"},
+		{"git.tag", "{tag: v1, reveal: false}", "reveal"},
 		{"git.commits", "ref: main", "count"},
 		{"git.commits", "{count: 1, min: 1}", "count"},
 		{"git.commits", "{min: 3, max: 2}", "max"},
@@ -137,6 +138,7 @@ func TestCompileAcceptsGoodParams(t *testing.T) {
 		{"git.branch", "{branch: f, contains: 'main~2^2', ahead_of: 'v1.0', min_ahead: 0, max_ahead: 0}"},
 		{"git.file", "{path: ./docs//a.md, ref: worktree, content: '', executable: false}"},
 		{"git.tag", "{tag: refs/tags/v1.0, annotated: true, at: ':/^Release', message: '^v1'}"},
+		{"git.tag", "{tag: first-bad, at: ':/^Break', reveal: false}"},
 		{"git.commits", "{ref: 'HEAD@{1}', count: 0}"},
 		{"git.remote", "{remote: origin, url: '^git@', branch: main, synced: true, tracking: true}"},
 	} {

@@ -179,7 +179,27 @@ func TestTag(t *testing.T) {
 		{"lightweight where annotated is needed", func(t *testing.T) string { return tagged(t).dir }, "{tag: light, annotated: true}",
 			want{status: "fail", words: []string{"lightweight tag", "`git tag -a -f light"}, expected: "annotated", actual: "lightweight"}},
 		{"annotated where lightweight is needed", func(t *testing.T) string { return tagged(t).dir }, "{tag: v1.0, annotated: false}",
-			failWith("annotated tag, but a lightweight one", "`git tag -d v1.0`")},
+			failWith("annotated tag on", "but a lightweight one", "`git tag -d v1.0`")},
+		// The fix re-makes the tag where the check says it belongs, as the
+		// kind it must be, in one command: not on the commit it wrongly marks.
+		{"lightweight on the wrong commit where an annotated one is needed", func(t *testing.T) string { return tagged(t).dir },
+			"{tag: light, annotated: true, at: main}",
+			want{status: "fail", words: []string{"tag light points to", "`git tag -a -f light -m \"...\" main`"}, expected: "Add greeting"}},
+		{"lightweight on the right commit where an annotated one is needed", func(t *testing.T) string {
+			r := tagged(t)
+			r.git("tag", "-f", "light", "main")
+			return r.dir
+		}, "{tag: light, annotated: true, at: main}",
+			want{status: "fail", words: []string{"lightweight tag on", `"Add greeting"`, "`git tag -a -f light -m \"...\" "}, expected: "annotated"}},
+		{"missing, at a known commit", func(t *testing.T) string { return starter(t).dir }, "{tag: v1.0, annotated: true, at: main}",
+			failWith("`git tag -a v1.0 -m \"...\" main`")},
+		// A bisect's culprit is the answer: no failure may name it.
+		{"at the wrong commit, not revealed", func(t *testing.T) string { return tagged(t).dir }, "{tag: light, at: ':/^Add greeting', reveal: false}",
+			want{status: "fail", words: []string{"tag light points to", `"Initial commit"`, "not the commit it must mark", "`git tag -f light <hash>`"},
+				lacks: []string{"Add greeting", starter(t).rev("main")[:7]}}},
+		{"missing, not revealed", func(t *testing.T) string { return starter(t).dir }, "{tag: v1.0, at: ':/^Add greeting', reveal: false}",
+			want{status: "fail", words: []string{"on the right commit"}, lacks: []string{"Add greeting", starter(t).rev("main")[:7]}}},
+		{"at the right commit, not revealed", func(t *testing.T) string { return tagged(t).dir }, "{tag: light, at: ':/^Initial', reveal: false}", pass()},
 		{"missing", func(t *testing.T) string { return starter(t).dir }, "{tag: v1.0, annotated: true}",
 			failWith("tag v1.0 does not exist", "`git tag -a v1.0")},
 		{"missing, any kind", func(t *testing.T) string { return starter(t).dir }, "tag: v1.0",

@@ -18,11 +18,21 @@ type tagParams struct {
 	At        string `yaml:"at"`
 	Message   string `yaml:"message"`
 	Absent    bool   `yaml:"absent"`
+	// Reveal is false when finding the commit At names is the exercise (a
+	// bisect's culprit): a failure then never names, describes or suggests
+	// it, so `grader check` cannot be used to look the answer up.
+	Reveal *bool `yaml:"reveal"`
 }
 
 // compileTag builds git.tag: a tag exists, is annotated (or lightweight), points
 // at a commit, and carries a message. Release exercises use it; annotated is a
 // pointer so that "either kind" stays the default.
+//
+// Where the tag points is judged before its kind, and every suggested command
+// re-makes the tag on the commit it must mark (At, when the check knows it and
+// may reveal it; else the commit the tag marks now), as the kind it must be: a
+// fix that re-tagged HEAD, or kept a wrong commit the check knew about, would
+// lead the learner from one failure into the next.
 func compileTag(p runner.Params) (runner.Checker, error) {
 	var ps tagParams
 	if err := decode(p, &ps); err != nil {
@@ -49,6 +59,10 @@ func compileTag(p runner.Params) (runner.Checker, error) {
 	if ps.Absent && (ps.Annotated != nil || at.set() || msgRe != nil) {
 		return nil, paramErr("absent", "cannot be combined with annotated, at or message")
 	}
+	if ps.Reveal != nil && !at.set() {
+		return nil, paramErr("reveal", "only applies with at")
+	}
+	reveal := ps.Reveal == nil || *ps.Reveal
 	// A message can only be checked on an annotated tag.
 	wantAnnotated := ps.Annotated != nil && *ps.Annotated || msgRe != nil
 	wantLight := ps.Annotated != nil && !*ps.Annotated
@@ -58,11 +72,19 @@ func compileTag(p runner.Params) (runner.Checker, error) {
 		case errors.Is(err, plumbing.ErrReferenceNotFound) && ps.Absent:
 			return runner.Passed("no tag " + name), nil
 		case errors.Is(err, plumbing.ErrReferenceNotFound):
-			how := fmt.Sprintf("`git tag %s`", name)
-			if wantAnnotated {
-				how = fmt.Sprintf("`git tag -a %s -m \"...\"`", name)
+			where, on := "", " on the right commit"
+			if at.set() && reveal {
+				want, err := r.resolve(ctx, at)
+				if err != nil {
+					return runner.Outcome{}, err
+				}
+				where, on = " "+at.name(want), ""
 			}
-			return runner.Outcome{}, fail("tag %s does not exist: create it with %s on the right commit", name, how)
+			how := fmt.Sprintf("`git tag %s%s`", name, where)
+			if wantAnnotated {
+				how = fmt.Sprintf("`git tag -a %s -m \"...\"%s`", name, where)
+			}
+			return runner.Outcome{}, fail("tag %s does not exist: create it with %s%s", name, how, on)
 		case err != nil:
 			return runner.Outcome{}, fmt.Errorf("reading tag %s: %w", name, err)
 		case ps.Absent:
@@ -78,29 +100,45 @@ func compileTag(p runner.Params) (runner.Checker, error) {
 		if err != nil {
 			return runner.Outcome{}, err
 		}
-		switch {
-		case wantAnnotated && !annotated:
-			return runner.Outcome{}, failed("annotated", "lightweight",
-				"tag %s is a lightweight tag, but an annotated one (with a message) is needed: replace it with `git tag -a -f %s -m \"...\" %s`",
-				name, name, short(target.Hash))
-		case wantLight && annotated:
-			return runner.Outcome{}, failed("lightweight", "annotated",
-				"tag %s is an annotated tag, but a lightweight one is needed: replace it with `git tag -d %s` and then `git tag %s %s`",
-				name, name, name, short(target.Hash))
+		// remake is the command that makes the tag again, as the kind it
+		// must be, on the commit named by where.
+		makeAnnotated := wantAnnotated || annotated && !wantLight
+		remake := func(where string) string {
+			if makeAnnotated {
+				return fmt.Sprintf("`git tag -a -f %s -m \"...\" %s`", name, where)
+			}
+			if annotated {
+				return fmt.Sprintf("`git tag -d %s` and then `git tag %s %s`", name, name, where)
+			}
+			return fmt.Sprintf("`git tag -f %s %s`", name, where)
 		}
 		if at.set() {
 			want, err := r.resolve(ctx, at)
 			if err != nil {
 				return runner.Outcome{}, err
 			}
-			if want.Hash != target.Hash {
-				how := fmt.Sprintf("`git tag -f %s %s`", name, at.name(want))
-				if annotated {
-					how = fmt.Sprintf("`git tag -a -f %s -m \"...\" %s`", name, at.name(want))
-				}
+			switch {
+			case want.Hash != target.Hash && !reveal:
+				return runner.Outcome{}, failed("", describe(target),
+					"tag %s points to %s, which is not the commit it must mark. Once you have found the right commit, move the tag there with %s",
+					name, describe(target), remake("<hash>"))
+			case want.Hash != target.Hash:
 				return runner.Outcome{}, failed(describe(want), describe(target),
-					"tag %s points to %s, not %s: move it with %s", name, describe(target), describe(want), how)
+					"tag %s points to %s, not %s: move it with %s", name, describe(target), describe(want), remake(at.name(want)))
 			}
+		}
+		// The tag is where it must be (or the check does not say where):
+		// keep it on the commit it marks.
+		here := short(target.Hash)
+		switch {
+		case wantAnnotated && !annotated:
+			return runner.Outcome{}, failed("annotated", "lightweight",
+				"tag %s is a lightweight tag on %s, but an annotated one (with a message) is needed: replace it with %s",
+				name, describe(target), remake(here))
+		case wantLight && annotated:
+			return runner.Outcome{}, failed("lightweight", "annotated",
+				"tag %s is an annotated tag on %s, but a lightweight one is needed: replace it with %s",
+				name, describe(target), remake(here))
 		}
 		if msgRe != nil && !msgRe.MatchString(tagObj.Message) {
 			return runner.Outcome{}, failed(pattern(msgRe), strings.TrimSpace(tagObj.Message),
