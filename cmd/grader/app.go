@@ -12,6 +12,7 @@ import (
 	"github.com/backendroadmap/grader/exercises"
 	codegrader "github.com/backendroadmap/grader/graders/code"
 	gitgrader "github.com/backendroadmap/grader/graders/git"
+	"github.com/backendroadmap/grader/graders/httpcheck"
 	redisgrader "github.com/backendroadmap/grader/graders/redis"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
 	"github.com/backendroadmap/grader/progress"
@@ -53,7 +54,7 @@ func kinds(svc *services) runner.Kinds {
 			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
 		}
 	}
-	all, err := runner.MergeKinds([]runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc), codegrader.Kinds(svc)}...)
+	all, err := runner.MergeKinds([]runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc), codegrader.Kinds(svc), httpcheck.Kinds(svc)}...)
 	if err != nil {
 		panic(err) // two families claim one kind name: a bug in this binary, which every test catches
 	}

@@ -5,8 +5,11 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/backendroadmap/grader/graders/httpcheck"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
+	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
@@ -35,6 +38,9 @@ type services struct {
 	engineOnce sync.Once
 	engine     *sandbox.Engine
 	engineErr  error
+
+	provOnce sync.Once
+	prov     *attempt.Provider
 
 	pgMu sync.Mutex
 	pg   map[string]*postgres.Server // by image; "" for the URL's server
@@ -97,6 +103,20 @@ func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server
 	if url == "" && s.getenv != nil {
 		url = s.getenv(postgres.URLEnv)
 	}
+	return s.pgServer(ctx, image, url)
+}
+
+// containerPostgres is a PostgreSQL that runs in a container grader
+// started, whatever --postgres-url says: the learner's server reaches its
+// database over the attempt's private network, which only such a server
+// can join.
+func (s *services) containerPostgres(ctx context.Context, image string) (*postgres.Server, error) {
+	return s.pgServer(ctx, image, "")
+}
+
+// pgServer returns the server at url, or without one the container for
+// image, each made once per process.
+func (s *services) pgServer(ctx context.Context, image, url string) (*postgres.Server, error) {
 	key := image
 	if url != "" {
 		key = ""
@@ -129,6 +149,29 @@ func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server
 	}
 	s.pg[key] = srv
 	return srv, nil
+}
+
+// attempts makes each attempt's private environment (the learner's
+// server, its database and Redis) from this process's engine and servers.
+func (s *services) attempts() *attempt.Provider {
+	s.provOnce.Do(func() {
+		s.prov = &attempt.Provider{Engine: s.sandbox, Postgres: s.containerPostgres}
+	})
+	return s.prov
+}
+
+// Server is the HTTP kinds' [httpcheck.Servers]: the attempt's server,
+// started by the first check that needs it.
+func (s *services) Server(ctx context.Context, a runner.Attempt, req attempt.Request) (httpcheck.Target, error) {
+	env, err := s.attempts().Env(a.Memo, a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := env.Server(ctx, req)
+	if srv == nil { // not a typed nil in the interface
+		return nil, err
+	}
+	return srv, err
 }
 
 // warmService describes the learner's warm PostgreSQL for image.

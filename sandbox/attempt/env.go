@@ -78,16 +78,17 @@ type Env struct {
 	companions bool
 	shared     *Server
 	sharedErr  error
-	fresh      int
 	closers    []func(context.Context)
+	stoppers   []func(context.Context)
 	closed     bool
 }
 
 // Server returns the learner's server as req describes it: the attempt's
-// shared one (started by the first check that asks, and kept for the next),
-// or with req.Fresh a new one for the calling check. A server that does not
-// come up is a *[StartError] (the learner's to fix); any other error is
-// grader's.
+// server, started by the first check that asks and kept for the next, or
+// with req.Fresh restarted for the calling check (a new process on the
+// attempt's same database and Redis, which the later checks then share). A
+// server that does not come up is a *[StartError] (the learner's to fix);
+// any other error is grader's.
 func (e *Env) Server(ctx context.Context, req Request) (*Server, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -100,14 +101,17 @@ func (e *Env) Server(ctx context.Context, req Request) (*Server, error) {
 	if err := e.setup(ctx, req); err != nil {
 		return nil, err
 	}
-	alias := "app"
-	if req.Fresh {
-		e.fresh++
-		alias = "app-" + strconv.Itoa(e.fresh)
+	var probe *sandbox.Probe
+	if e.shared != nil {
+		// A restart keeps the probe: it finds the new process by its name.
+		probe = e.shared.probe
+		if err := e.shared.app.Stop(ctx); err != nil {
+			return nil, err
+		}
 	}
-	srv, err := e.start(ctx, req, alias)
+	srv, err := e.start(ctx, req, probe)
 	var se *StartError
-	if !req.Fresh && (err == nil || errors.As(err, &se)) {
+	if err == nil || errors.As(err, &se) {
 		e.shared, e.sharedErr = srv, err
 	}
 	return srv, err
@@ -208,7 +212,7 @@ func (e *Env) redis(ctx context.Context, cfg *RedisConfig) error {
 	if err != nil {
 		return err
 	}
-	e.onClose(func(ctx context.Context) { _ = svc.Remove(ctx) })
+	e.onStop(func(ctx context.Context) { _ = svc.Remove(ctx) })
 	if err := e.net.Connect(ctx, svc.ID, "redis"); err != nil {
 		return err
 	}
@@ -236,7 +240,8 @@ func (e *Env) env(port int, extra []string) []string {
 
 // start starts a server (and, the first time, its companions) with a probe
 // in front of it, and waits until it listens.
-func (e *Env) start(ctx context.Context, req Request, alias string) (*Server, error) {
+func (e *Env) start(ctx context.Context, req Request, probe *sandbox.Probe) (*Server, error) {
+	const alias = "app"
 	spec := req.Server
 	files, err := workspace(e.dir)
 	if err != nil {
@@ -257,7 +262,7 @@ func (e *Env) start(ctx context.Context, req Request, alias string) (*Server, er
 			if err != nil {
 				return nil, err
 			}
-			e.onClose(func(ctx context.Context) { _ = app.Stop(ctx) })
+			e.onStop(func(ctx context.Context) { _ = app.Stop(ctx) })
 		}
 		e.companions = true
 	}
@@ -266,29 +271,29 @@ func (e *Env) start(ctx context.Context, req Request, alias string) (*Server, er
 		env = append(env, URLVar(c.Name)+"=http://"+c.Name+":"+strconv.Itoa(c.Port))
 	}
 	var app *sandbox.App
-	var probe *sandbox.Probe
+	newProbe := probe == nil
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
 		app, err = e.eng.StartApp(gctx, appSpec(spec.Cmd, e.env(spec.Port, env), alias))
 		return err
 	})
-	g.Go(func() error {
-		var err error
-		probe, err = e.eng.StartProbe(gctx, sandbox.ProbeSpec{
-			Image: e.probeImage(), Network: e.net, Target: alias + ":" + strconv.Itoa(spec.Port), Hooks: e.hooks == nil,
+	if newProbe {
+		g.Go(func() error {
+			var err error
+			probe, err = e.eng.StartProbe(gctx, sandbox.ProbeSpec{
+				Image: e.probeImage(), Network: e.net, Target: alias + ":" + strconv.Itoa(spec.Port), Hooks: true,
+			})
+			return err
 		})
-		return err
-	})
+	}
 	err = g.Wait()
 	if app != nil {
-		e.onClose(func(ctx context.Context) { _ = app.Stop(ctx) })
+		e.onStop(func(ctx context.Context) { _ = app.Stop(ctx) })
 	}
-	if probe != nil {
-		e.onClose(func(ctx context.Context) { _ = probe.Remove(ctx) })
-		if e.hooks == nil {
-			e.hooks = probe
-		}
+	if newProbe && probe != nil {
+		e.onStop(func(ctx context.Context) { _ = probe.Remove(ctx) })
+		e.hooks = probe
 	}
 	if err != nil {
 		return nil, err
@@ -312,20 +317,33 @@ func (e *Env) probeImage() string {
 	return "python:3.11"
 }
 
+// onClose registers f to run when the attempt ends, after the containers
+// are stopped, last first: leaving the network, dropping the database,
+// removing the network.
 func (e *Env) onClose(f func(context.Context)) { e.closers = append(e.closers, f) }
 
-// Close stops and removes everything the attempt started, last first, and
-// drops its database. It is safe to call twice.
+// onStop registers f to run first when the attempt ends, at the same time
+// as the others: stopping a container.
+func (e *Env) onStop(f func(context.Context)) { e.stoppers = append(e.stoppers, f) }
+
+// Close stops and removes everything the attempt started and drops its
+// database. Containers go at once, in parallel; then what they used, last
+// first. It is safe to call twice.
 func (e *Env) Close() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.closed = true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	var wg sync.WaitGroup
+	for _, f := range e.stoppers {
+		wg.Go(func() { f(ctx) })
+	}
+	wg.Wait()
 	for i := len(e.closers) - 1; i >= 0; i-- {
 		e.closers[i](ctx)
 	}
-	e.closers = nil
+	e.stoppers, e.closers = nil, nil
 }
 
 // Server is the learner's running server, as checks reach it.

@@ -135,8 +135,19 @@ func TestServerAnswersThroughTheProbe(t *testing.T) {
 		t.Errorf("the second check got another server (%v)", err)
 	}
 	fresh, err := env.Server(t.Context(), Request{Server: spec(t, 20*time.Second), Fresh: true})
-	if err != nil || fresh == s || fresh.URL() == s.URL() {
-		t.Errorf("a fresh server is the shared one (%v)", err)
+	if err != nil || fresh == s {
+		t.Fatalf("a fresh server is the old one (%v)", err)
+	}
+	if got := s.Exited(t.Context()); got == "" {
+		t.Error("the old server still runs after a restart")
+	}
+	resp, err = http.Get(fresh.URL() + "/")
+	if err != nil {
+		t.Fatalf("the restarted server does not answer: %v", err)
+	}
+	resp.Body.Close()
+	if later, err := env.Server(t.Context(), Request{Server: spec(t, 20*time.Second)}); err != nil || later != fresh {
+		t.Errorf("the checks after a restart do not share the restarted server (%v)", err)
 	}
 }
 
