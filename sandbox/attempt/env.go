@@ -540,4 +540,3 @@ func (s skipFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	return out, nil
 }
-
