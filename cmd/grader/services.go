@@ -180,7 +180,7 @@ func (s *services) warmService(image string) (*postgres.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &postgres.Service{Image: image, Images: images, Logf: s.logf}
+	svc := &postgres.Service{Image: image, Images: images, Logf: s.logf, Engine: s.sandbox}
 	if s.cacheDir != nil {
 		dir, err := s.cacheDir()
 		if err != nil {
