@@ -112,11 +112,12 @@ func valueLines(s string) []string {
 // wrap breaks each line of s into lines of at most width characters, at
 // spaces. Lines that already fit are left alone, so a message that lines
 // things up with spaces keeps its layout; a word longer than width gets a
-// line of its own.
+// line of its own. A line that is a command to copy (a curl that
+// reproduces a request) is never broken.
 func wrap(s string, width int) []string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
-		if utf8.RuneCountInString(line) <= width {
+		if utf8.RuneCountInString(line) <= width || strings.HasPrefix(strings.TrimSpace(line), "curl ") {
 			out = append(out, line)
 			continue
 		}

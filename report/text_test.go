@@ -90,3 +90,11 @@ func TestWrap(t *testing.T) {
 		t.Errorf("wrap = %q, want %q", got, want)
 	}
 }
+
+func TestWrapKeepsACurlWhole(t *testing.T) {
+	curl := "curl -i -X POST 'http://localhost:8080/todos' -H 'Content-Type: application/json' -d '{\"title\":\"buy milk\"}'"
+	got := wrap("Try it:\n"+curl, 40)
+	if len(got) != 2 || got[1] != curl {
+		t.Fatalf("wrap broke the curl line: %q", got)
+	}
+}
