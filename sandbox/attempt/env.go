@@ -383,9 +383,13 @@ func (s *Server) Hooks(ctx context.Context) ([]Hook, error) {
 const readyPoll = 25 * time.Millisecond
 
 // waitReady waits until the server accepts a connection on its port from
-// outside its container, and otherwise says why not.
+// outside its container, and otherwise says why not. A server that listens,
+// but not where it must (127.0.0.1 only, another port), is told so as soon
+// as that has lasted a second, not at the end of the ready timeout.
 func (s *Server) waitReady(ctx context.Context, spec *ServerSpec) error {
-	deadline := time.Now().Add(spec.ReadyTimeout)
+	start := time.Now()
+	deadline := start.Add(spec.ReadyTimeout)
+	nextLook, wrong := start.Add(time.Second), 0
 	for {
 		ok, _, err := s.probe.Reachable(ctx)
 		if err != nil {
@@ -400,11 +404,45 @@ func (s *Server) waitReady(ctx context.Context, spec *ServerSpec) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if time.Now().After(deadline) {
+		now := time.Now()
+		if now.After(deadline) {
 			return s.notListening(ctx, spec)
+		}
+		if now.After(nextLook) {
+			nextLook = now.Add(time.Second)
+			if ls, err := s.app.Listeners(ctx); err == nil && listensWrong(learnerListeners(ls), spec.Port) {
+				if wrong++; wrong >= 2 {
+					return s.notListening(ctx, spec)
+				}
+			} else {
+				wrong = 0
+			}
 		}
 		time.Sleep(readyPoll)
 	}
+}
+
+// listensWrong reports a server that listens, but on none of the addresses
+// where it can be reached at port.
+func listensWrong(ls []sandbox.Listener, port int) bool {
+	for _, l := range ls {
+		if int(l.Port()) == port && !l.Addr().IsLoopback() {
+			return false
+		}
+	}
+	return len(ls) > 0
+}
+
+// learnerListeners leaves out Docker's embedded DNS server, which listens
+// in every container on a user-defined network.
+func learnerListeners(ls []sandbox.Listener) []sandbox.Listener {
+	var out []sandbox.Listener
+	for _, l := range ls {
+		if l.Addr() != dockerDNS {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // notListening explains a server that runs but cannot be reached: it
@@ -415,10 +453,8 @@ func (s *Server) notListening(ctx context.Context, spec *ServerSpec) error {
 		return err
 	}
 	var loopback, others []string
-	for _, l := range ls {
+	for _, l := range learnerListeners(ls) {
 		switch {
-		case l.Addr() == dockerDNS:
-			// Docker's embedded DNS server, not the learner's.
 		case int(l.Port()) == spec.Port && l.Addr().IsLoopback():
 			loopback = append(loopback, l.String())
 		case int(l.Port()) != spec.Port:
