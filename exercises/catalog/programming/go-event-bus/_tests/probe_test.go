@@ -4,21 +4,21 @@ package events
 // operations, and a log of what each handler saw. No expected values here.
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
+	graderJSON "encoding/json"
+	graderFmt "fmt"
+	graderStrings "strings"
 )
 
-func graderProbe(call string, args []json.RawMessage) (any, error) {
+func graderProbe(call string, args []graderJSON.RawMessage) (any, error) {
 	var ops []string
-	if call != "script" || len(args) != 1 || json.Unmarshal(args[0], &ops) != nil {
-		return nil, fmt.Errorf("probe: want script([ops])")
+	if call != "script" || len(args) != 1 || graderJSON.Unmarshal(args[0], &ops) != nil {
+		return nil, graderFmt.Errorf("probe: want script([ops])")
 	}
 	bus := NewBus()
 	var log []string
 	unsub := map[string]func(){}
 	for _, op := range ops {
-		f := strings.Fields(op)
+		f := graderStrings.Fields(op)
 		switch f[0] {
 		case "sub": // sub NAME TOPIC
 			name := f[1]
@@ -29,7 +29,7 @@ func graderProbe(call string, args []json.RawMessage) (any, error) {
 			unsub[f[1]]()
 		case "pub": // pub TOPIC PAYLOAD
 			n := bus.Publish(Event{Topic: f[1], Payload: f[2]})
-			log = append(log, fmt.Sprintf("published to %d", n))
+			log = append(log, graderFmt.Sprintf("published to %d", n))
 		}
 	}
 	return log, nil

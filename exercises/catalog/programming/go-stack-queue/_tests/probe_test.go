@@ -5,31 +5,31 @@ package collections
 // gave. It holds no expected values.
 
 import (
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
+	graderJSON "encoding/json"
+	graderFmt "fmt"
+	graderStrconv "strconv"
+	graderStrings "strings"
 )
 
-func graderProbe(call string, args []json.RawMessage) (any, error) {
+func graderProbe(call string, args []graderJSON.RawMessage) (any, error) {
 	var ops []string
-	if len(args) != 1 || json.Unmarshal(args[0], &ops) != nil {
-		return nil, fmt.Errorf("probe: %s wants one list of operations", call)
+	if len(args) != 1 || graderJSON.Unmarshal(args[0], &ops) != nil {
+		return nil, graderFmt.Errorf("probe: %s wants one list of operations", call)
 	}
 	var out []any
 	switch call {
 	case "stack":
 		var s Stack[int]
 		for _, op := range ops {
-			name, arg, _ := strings.Cut(op, " ")
+			name, arg, _ := graderStrings.Cut(op, " ")
 			switch name {
 			case "push":
-				n, _ := strconv.Atoi(arg)
+				n, _ := graderStrconv.Atoi(arg)
 				s.Push(n)
 			case "pop":
-				out = append(out, got(s.Pop()))
+				out = append(out, graderGot(s.Pop()))
 			case "peek":
-				out = append(out, got(s.Peek()))
+				out = append(out, graderGot(s.Peek()))
 			case "len":
 				out = append(out, s.Len())
 			}
@@ -37,25 +37,25 @@ func graderProbe(call string, args []json.RawMessage) (any, error) {
 	case "queue":
 		var q Queue[int]
 		for _, op := range ops {
-			name, arg, _ := strings.Cut(op, " ")
+			name, arg, _ := graderStrings.Cut(op, " ")
 			switch name {
 			case "enqueue":
-				n, _ := strconv.Atoi(arg)
+				n, _ := graderStrconv.Atoi(arg)
 				q.Enqueue(n)
 			case "dequeue":
-				out = append(out, got(q.Dequeue()))
+				out = append(out, graderGot(q.Dequeue()))
 			case "len":
 				out = append(out, q.Len())
 			}
 		}
 	default:
-		return nil, fmt.Errorf("probe: unknown call %q", call)
+		return nil, graderFmt.Errorf("probe: unknown call %q", call)
 	}
 	return out, nil
 }
 
-// got shows a value, or "empty" when there was none.
-func got(v int, ok bool) any {
+// graderGot shows a value, or "empty" when there was none.
+func graderGot(v int, ok bool) any {
 	if !ok {
 		return "empty"
 	}

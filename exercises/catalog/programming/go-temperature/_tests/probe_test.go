@@ -3,17 +3,17 @@ package temperature
 // Drives the learner's functions for grader's hidden cases. No expected values here.
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
+	graderJSON "encoding/json"
+	graderErrors "errors"
+	graderFmt "fmt"
 )
 
-func graderProbe(call string, args []json.RawMessage) (any, error) {
+func graderProbe(call string, args []graderJSON.RawMessage) (any, error) {
 	var xs []float64
 	for _, a := range args {
 		var x float64
-		if err := json.Unmarshal(a, &x); err != nil {
-			return nil, fmt.Errorf("probe: %v", err)
+		if err := graderJSON.Unmarshal(a, &x); err != nil {
+			return nil, graderFmt.Errorf("probe: %v", err)
 		}
 		xs = append(xs, x)
 	}
@@ -25,8 +25,8 @@ func graderProbe(call string, args []json.RawMessage) (any, error) {
 	case "MinMax":
 		lo, hi, err := MinMax(xs...)
 		if err != nil {
-			if !errors.Is(err, ErrNoValues) {
-				return nil, fmt.Errorf("an error that is not ErrNoValues: %w", err)
+			if !graderErrors.Is(err, ErrNoValues) {
+				return nil, graderFmt.Errorf("an error that is not ErrNoValues: %w", err)
 			}
 			return nil, err
 		}
@@ -34,5 +34,5 @@ func graderProbe(call string, args []json.RawMessage) (any, error) {
 	case "Describe":
 		return Describe(xs[0]), nil
 	}
-	return nil, fmt.Errorf("probe: unknown call %q", call)
+	return nil, graderFmt.Errorf("probe: unknown call %q", call)
 }
