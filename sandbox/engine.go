@@ -305,6 +305,18 @@ func CloseAll() error {
 	return errors.Join(errs...)
 }
 
+// createTimeout bounds one create call made by [creating].
+const createTimeout = time.Minute
+
+// creating returns the context for a call that creates a resource: one the
+// caller's cancellation does not reach. A create that Ctrl-C aborts in
+// flight can still happen on the engine, and then nobody knows its ID to
+// remove it; so creates always finish, and the caller, which checks its own
+// context afterwards, removes what they made.
+func creating(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+}
+
 // short abbreviates a Docker ID for messages.
 func short(id string) string {
 	if len(id) > 12 {

@@ -31,7 +31,9 @@ type Network struct {
 // resource of the engine, so [Engine.Close] and `grader gc` remove it.
 func (e *Engine) CreateNetwork(ctx context.Context) (*Network, error) {
 	name := "grader-net-" + randomHex(6)
-	res, err := e.api.NetworkCreate(ctx, name, client.NetworkCreateOptions{
+	cctx, cancel := creating(ctx)
+	defer cancel()
+	res, err := e.api.NetworkCreate(cctx, name, client.NetworkCreateOptions{
 		Driver:   "bridge",
 		Internal: true,
 		Options: map[string]string{

@@ -99,7 +99,9 @@ func randomHex(n int) string {
 // copies the files in.
 func (r *run) create(ctx context.Context) error {
 	e := r.e
-	vol, err := e.api.VolumeCreate(ctx, client.VolumeCreateOptions{
+	cctx, cancel := creating(ctx)
+	defer cancel()
+	vol, err := e.api.VolumeCreate(cctx, client.VolumeCreateOptions{
 		Name:   r.name + "-work",
 		Driver: "local",
 		DriverOpts: map[string]string{
@@ -162,7 +164,7 @@ func (r *run) create(ctx context.Context) error {
 			r.s.network(): {Aliases: r.aliases},
 		}}
 	}
-	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, NetworkingConfig: nc, Name: r.name})
+	created, err := e.api.ContainerCreate(cctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, NetworkingConfig: nc, Name: r.name})
 	if created.ID != "" { // register before checking err: it may exist anyway
 		r.id = created.ID
 		if !e.track("container", r.id) {

@@ -145,7 +145,9 @@ func (e *Engine) StartService(ctx context.Context, s ServiceSpec) (*Service, err
 		Labels:       labels,
 		ExposedPorts: exposed,
 	}
-	created, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: s.Name})
+	cctx, cancel := creating(ctx)
+	defer cancel()
+	created, err := e.api.ContainerCreate(cctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: s.Name})
 	svc := &Service{ID: created.ID, Ref: ref, Labels: labels, Running: true, e: e}
 	if svc.ID != "" && !s.Keep { // register before checking err: it may exist anyway
 		if !e.track("container", svc.ID) {
