@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,8 +26,11 @@ func (a *app) gradeCommand() *cobra.Command {
 		Long: `grade grades one or more submissions of an exercise for the record: hidden
 checks run, nothing is saved to anyone's progress, and reports come out in the
 order the submissions were given. A submission is a folder or a git URL; a git
-URL is cloned with every branch and tag. Exit code: the worst verdict (an
-ungradable submission, 3; a failing one, 1).`,
+URL is cloned with every branch and tag. A submission that cannot be graded (a
+folder that does not exist, a version-control submission that is not a git
+repository, a URL that cannot be cloned) gets a report of its own, "status":
+"error" and "gradable": false, saying what is wrong; the others are graded.
+Exit code: the worst verdict (an ungradable submission, 3; a failing one, 1).`,
 		Args: args(cobra.MinimumNArgs(1)),
 		RunE: func(_ *cobra.Command, subs []string) error {
 			// Nothing outlives a batch: no warm database is kept for later.
@@ -38,14 +44,6 @@ ungradable submission, 3; a failing one, 1).`,
 			}
 			if jobs < 1 {
 				return usagef("--jobs must be at least 1")
-			}
-			for _, s := range subs {
-				if exercises.IsRemote(s) {
-					continue
-				}
-				if st, err := os.Stat(s); err != nil || !st.IsDir() {
-					return usagef("submission %s is neither a folder nor a git URL", s)
-				}
 			}
 			ex, _, err := a.exercise(id)
 			if err != nil {
@@ -82,8 +80,11 @@ ungradable submission, 3; a failing one, 1).`,
 }
 
 // gradeSubmission grades one submission strictly. A git URL is cloned into a
-// scratch folder that is removed afterwards; a clone that fails makes an
-// ungradable report rather than stopping the batch.
+// scratch folder that is removed afterwards. A submission that cannot be
+// graded at all (a clone that fails, a folder that is missing, a
+// version-control submission without a repository) makes an ungradable report
+// of its own rather than stopping the batch, or being graded as the learner's
+// failure when nothing of theirs was looked at.
 func (a *app) gradeSubmission(ex *exercises.Exercise, sub string) *runner.Report {
 	dir := sub
 	if exercises.IsRemote(sub) {
@@ -94,21 +95,53 @@ func (a *app) gradeSubmission(ex *exercises.Exercise, sub string) *runner.Report
 			err = exercises.FetchSubmission(a.ctx, sub, dir)
 		}
 		if err != nil {
-			return &runner.Report{
-				Schema:     runner.ResultsSchema,
-				Exercise:   runner.ExerciseRef{ID: ex.ID, Title: ex.Title, Skill: ex.Skill, Phase: ex.Phase},
-				Submission: sub,
-				Status:     runner.Error,
-				Error:      err.Error(),
-				// One check stands for the fetch, so every format shows why
-				// nothing else ran.
-				Checks: []runner.CheckResult{{ID: "fetch", Name: "Fetch the submission", Status: runner.Error, Message: err.Error()}},
-			}
+			return ungradable(ex, sub, "fetch", "Fetch the submission", err.Error())
 		}
+	} else if msg := unreadable(ex, sub); msg != "" {
+		return ungradable(ex, sub, "submission", "Read the submission", msg)
 	}
 	rep := runner.Run(a.ctx, &ex.Exercise, runner.Attempt{Dir: dir, Strict: true}, runner.Options{})
 	rep.Submission = sub
 	return rep
+}
+
+// unreadable says why a submission folder cannot be graded, or "" when it can.
+func unreadable(ex *exercises.Exercise, dir string) string {
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("submission %s does not exist: it is neither a folder nor a git URL", dir)
+	case err != nil:
+		return fmt.Sprintf("submission %s cannot be read: %v", dir, err)
+	case !st.IsDir():
+		return fmt.Sprintf("submission %s is a file, not a folder or a git URL", dir)
+	}
+	if ex.IsGit() {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
+			return fmt.Sprintf("submission %s is not a git repository, and %s is graded from one: submit the repository itself (the folder holding .git), or its URL", dir, ex.ID)
+		}
+	}
+	return ""
+}
+
+// ungradable is the report of a submission nothing of which could be judged:
+// status error, not gradable, with one check standing for the step that
+// failed, so every format shows why nothing else ran.
+func ungradable(ex *exercises.Exercise, sub, id, name, msg string) *runner.Report {
+	maxScore := 0
+	for _, c := range ex.Checks {
+		maxScore += c.Points
+	}
+	return &runner.Report{
+		Schema:     runner.ResultsSchema,
+		Exercise:   runner.ExerciseRef{ID: ex.ID, Title: ex.Title, Skill: ex.Skill, Phase: ex.Phase},
+		Submission: sub,
+		Status:     runner.Error,
+		Gradable:   false,
+		MaxScore:   maxScore,
+		Error:      msg,
+		Checks:     []runner.CheckResult{{ID: id, Name: name, Status: runner.Error, Message: msg}},
+	}
 }
 
 // worse returns the exit code that says more about a batch: interrupted beats

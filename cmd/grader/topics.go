@@ -17,8 +17,10 @@ func exitCodesTopic() *cobra.Command {
        repository, an exercise.yaml with problems (file, line and field are named),
        an exercise that 'grader validate' cannot prove
   3    infrastructure error: grading could not happen (a catalog that cannot be
-       fetched, a disk that cannot be written, a check that could not run). The
-       JSON report says "status": "error" and "gradable": false
+       fetched, a disk that cannot be written, a check that could not run), or
+       'grader grade' met a submission it cannot grade (a folder that is missing
+       or not a git repository, a URL that cannot be cloned; the others are
+       graded). The JSON report says "status": "error" and "gradable": false
   130  interrupted (Ctrl-C or SIGTERM)
 
 With --format json, the report's "status" field says the same: "pass", "fail" or
