@@ -1,6 +1,6 @@
 // Package httpcheck holds grader's HTTP check kinds (http.starts,
-// http.requests, from [Kinds]): the APIs track, where a learner writes a
-// web server and the checks talk to it as a client would.
+// http.requests, http.openapi, from [Kinds]): the APIs track, where a
+// learner writes a web server and the checks talk to it as a client would.
 //
 // The server runs in the attempt's sandbox; this package never starts it.
 // Each check's Setup asks [Servers] for it (before the check's deadline
@@ -23,10 +23,20 @@
 // request to the learner's server started by hand. When the server died,
 // the message says how, with its last lines of output.
 //
+// http.openapi reads an OpenAPI 3 document (github.com/getkin/kin-openapi:
+// the loader, its validation, and openapi3filter.ValidateResponse for each
+// answer), calls every operation with valid input (the document's
+// examples, else values generated from its schemas and validated against
+// them; path parameters from what an earlier operation created) and, with
+// malformed, with input the document does not allow, which must get a
+// documented 4xx.
+//
 // Every parameter is checked when the catalog loads: unknown fields at any
 // depth, JSONPaths (RFC 9535, github.com/theory/jsonpath), regular
 // expressions, JSON Schemas (github.com/santhosh-tekuri/jsonschema/v6,
 // draft 2020-12 with formats asserted), matchers, statuses, and captures
-// used before a request defines them are the author's errors, reported as
-// a *[runner.ParamError] at their field.
+// used before a request defines them, OpenAPI documents that do not load
+// or validate, unknown operationIds, and operations grader cannot make
+// valid input for are the author's errors, reported as a
+// *[runner.ParamError] at their field.
 package httpcheck

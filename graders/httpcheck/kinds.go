@@ -33,6 +33,7 @@ func Kinds(servers Servers) runner.Kinds {
 	return runner.Kinds{
 		"http.starts":   runner.KindFunc(k.compileStarts),
 		"http.requests": runner.KindFunc(k.compileRequests),
+		"http.openapi":  runner.KindFunc(k.compileOpenAPI),
 	}
 }
 

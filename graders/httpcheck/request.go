@@ -372,20 +372,28 @@ func (r *request) capture(resp *response, v vars) string {
 // failure is the outcome of a request whose answer was wrong (resp set) or
 // did not come (resp nil).
 func (s *sequence) failure(ctx context.Context, t Target, i, n int, r *request, o *outgoing, resp *response, problem string) runner.Outcome {
+	return runner.Failed("%s", failureText(ctx, t, s.label(i, n, r, o), problem, o, resp, r.expect.headerNames(), s.command, s.port, i > 0 || n > 0))
+}
+
+// failureText is the message of a request that failed: which request,
+// what is wrong, what the server answered (if it did), how it died (if it
+// did), and the curl that sends the same request to the learner's own
+// server, started by command, after the requests before it when after.
+func failureText(ctx context.Context, t Target, label, problem string, o *outgoing, resp *response, headers []string, command string, port int, after bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s.", s.label(i, n, r, o), strings.TrimSuffix(problem, "."))
+	fmt.Fprintf(&b, "%s: %s.", label, strings.TrimSuffix(problem, "."))
 	if resp != nil {
-		fmt.Fprintf(&b, "\nYour server answered:\n%s", indent(resp.show(r.expect.headerNames()...)))
+		fmt.Fprintf(&b, "\nYour server answered:\n%s", indent(resp.show(headers...)))
 	}
 	if how := died(ctx, t); how != "" {
 		b.WriteString("\n" + how)
 	}
-	after := ""
-	if i > 0 || n > 0 {
-		after = ", after the requests before it"
+	when := ""
+	if after {
+		when = ", after the requests before it"
 	}
-	fmt.Fprintf(&b, "\nTry it: start your server (%s) and send%s:\n%s", s.command, after, indent(o.curl(s.port)))
-	return runner.Failed("%s", b.String())
+	fmt.Fprintf(&b, "\nTry it: start your server (%s) and send%s:\n%s", command, when, indent(o.curl(port)))
+	return b.String()
 }
 
 func sortedKeys[V any](m map[string]V) []string {

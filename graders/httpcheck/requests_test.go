@@ -329,6 +329,7 @@ requests: [{method: POST, path: /todos, json: {title: "it's mine"}, expect: {sta
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := MustServe(t, todoServer())
 			c := MustCompile(t, Kinds(srv), "http.requests", tt.with, nil)
 			out := run(t, c)
@@ -350,6 +351,7 @@ requests: [{method: POST, path: /todos, json: {title: "it's mine"}, expect: {sta
 // TestRequestHangs: a server that never answers fails the request within
 // the check's deadline, naming the request, and Run returns.
 func TestRequestHangs(t *testing.T) {
+	t.Parallel()
 	srv := MustServe(t, todoServer())
 	c := MustCompile(t, Kinds(srv), "http.requests", "requests: [{path: /hang}]", nil)
 	start := time.Now()

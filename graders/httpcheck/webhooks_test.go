@@ -105,6 +105,7 @@ webhooks:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := hookServer(t, tt.delay, tt.hooks...)
 			srv.target.hooks = tt.before
 			out := run(t, MustCompile(t, Kinds(srv), "http.requests", order+tt.webhooks, nil))
