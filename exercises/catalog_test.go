@@ -14,6 +14,7 @@ import (
 	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/graders/code"
 	"github.com/backendroadmap/grader/graders/git"
+	"github.com/backendroadmap/grader/graders/httpcheck"
 	"github.com/backendroadmap/grader/graders/redis"
 	"github.com/backendroadmap/grader/graders/sql"
 	"github.com/backendroadmap/grader/runner"
@@ -304,7 +305,7 @@ func TestSpecProblemsWithGitKinds(t *testing.T) {
 // (compiling needs none).
 func allKinds() runner.Kinds {
 	all := runner.Kinds{}
-	for _, ks := range []runner.Kinds{git.Kinds(), sql.Kinds(nil), redis.Kinds(nil), code.Kinds(nil)} {
+	for _, ks := range []runner.Kinds{git.Kinds(), sql.Kinds(nil), redis.Kinds(nil), code.Kinds(nil), httpcheck.Kinds(nil)} {
 		maps.Copy(all, ks)
 	}
 	return all
