@@ -63,10 +63,8 @@ type services struct {
 }
 
 // loadServices decodes the exercise's services: server (required),
-// postgres and redis (optional). It comes before the check's parameters,
-// so the schema generator (whose Decode stops a kind) learns the blocks;
-// [services.resolve] checks them after. A nil p.Service (a caller without
-// an exercise) is an exercise whose blocks are all empty.
+// postgres and redis (optional). A nil p.Service (a caller without an
+// exercise) is an exercise whose blocks are all empty.
 func loadServices(p runner.Params) (*services, error) {
 	s := &services{}
 	if p.Service == nil {
@@ -76,19 +74,28 @@ func loadServices(p runner.Params) (*services, error) {
 	if err := p.Service("server", &s.server); err != nil {
 		return nil, err
 	}
+	return s, nil
+}
+
+// loadOptional decodes the postgres and redis blocks, if the exercise
+// declares them.
+func (s *services) loadOptional(p runner.Params) error {
+	if p.Service == nil {
+		return nil
+	}
 	switch err := p.Service("postgres", &s.db); {
 	case err == nil:
 		s.hasDB = true
 	case !errors.Is(err, runner.ErrNoService):
-		return nil, err
+		return err
 	}
 	switch err := p.Service("redis", &s.redis); {
 	case err == nil:
 		s.hasRedis = true
 	case !errors.Is(err, runner.ErrNoService):
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // resolve applies the blocks' defaults and reads the database's setup
@@ -115,13 +122,19 @@ func (ss *services) resolve(files fs.FS) (*server, error) {
 }
 
 // compileServer decodes the services and the check's parameters into v,
-// in the order the schema generator needs.
+// in the order the schema generator needs: it learns the server block
+// from the first Service call, and stops a kind at its first Decode (so
+// it learns postgres and redis from the sql and redis kinds, whose blocks
+// they are).
 func compileServer(p runner.Params, v any) (*server, error) {
 	ss, err := loadServices(p)
 	if err != nil {
 		return nil, err
 	}
 	if err := decodeParams(p, v); err != nil {
+		return nil, err
+	}
+	if err := ss.loadOptional(p); err != nil {
 		return nil, err
 	}
 	return ss.resolve(p.Files)
