@@ -497,7 +497,7 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 		}
 		return nil
 	}
-	checker, err := kind.Compile(runner.Params{Decode: decode, Files: dir, Service: service})
+	checker, err := kind.Compile(runner.Params{Decode: decode, Files: dir, Service: service, Hidden: cs.Visibility == "hidden"})
 	if err != nil {
 		var pe *runner.ParamError
 		var fe *fieldError

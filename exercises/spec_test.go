@@ -208,6 +208,28 @@ func TestSpecValid(t *testing.T) {
 	}
 }
 
+// TestKindsLearnAHiddenCheck: a kind compiles a `visibility: hidden` check
+// knowing it, so its messages can keep hidden data to themselves.
+func TestKindsLearnAHiddenCheck(t *testing.T) {
+	kinds := fakeKinds()
+	file := kinds["fake.file"]
+	var hidden []bool
+	kinds["fake.file"] = runner.KindFunc(func(p runner.Params) (runner.Checker, error) {
+		hidden = append(hidden, p.Hidden)
+		return file.Compile(p)
+	})
+	c, err := NewCatalog(exerciseFS("greet", greetSpec, greetFiles()), "test", kinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exercise("greet"); err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, true}; !reflect.DeepEqual(hidden, want) {
+		t.Errorf("Params.Hidden of the checks = %v, want %v", hidden, want)
+	}
+}
+
 func TestSpecOptionalFields(t *testing.T) {
 	tests := []struct {
 		name  string

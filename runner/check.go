@@ -155,6 +155,11 @@ type Params struct {
 	// the exercise declares no such block. Nil when the caller has no
 	// exercise (a schema generator), which kinds treat as an empty block.
 	Service func(name string, v any) error
+	// Hidden is set for a `visibility: hidden` check. [Run] withholds its
+	// Expected and Actual; its Message is shown, so a kind that quotes the
+	// data it compares (rows, scores) says only how much differs instead:
+	// CI output must not hand over hidden data or answers.
+	Hidden bool
 }
 
 // Kind is one kind of check (git.branch, sql.result, ...). A kind compiles its
