@@ -183,6 +183,44 @@ DEL visits:home
 	}
 }
 
+// TestCheckOnItsOwnSeed: a check with a seed of its own runs the learner's
+// script, and the reference's, on a Redis seeded from it, so a script that
+// writes the final scores it was shown (ZADD) instead of adding the games'
+// points (ZINCRBY) passes on the exercise's seed and fails there.
+func TestCheckOnItsOwnSeed(t *testing.T) {
+	ks := Kinds(requireEngine(t))
+	files := map[string]string{
+		"seed.redis":           "ZADD board 10 ada 40 bob\n",
+		"other.redis":          "ZADD board 70 ada 5 bob\n",
+		"solution/games.redis": "ZINCRBY board 25 ada\n",
+		"exercise.yaml":        "solution:\n  files: solution\n",
+	}
+	query := map[string]any{"script": "games.redis", "command": "ZRANGE board 0 -1 WITHSCORES"}
+	visible := compile(t, ks, "redis.result", params(t, query, files, seedService))
+	query["seed"] = "other.redis"
+	other := compile(t, ks, "redis.result", params(t, query, files, seedService))
+	key := compile(t, ks, "redis.key", params(t, map[string]any{"script": "games.redis", "key": "board", "seed": "other.redis",
+		"scores": map[string]float64{"ada": 95, "bob": 5}}, files, seedService))
+	for _, c := range []struct {
+		name  string
+		games string
+		other runner.Status
+	}{
+		{"ZINCRBY", "ZINCRBY board 25 ada\n", runner.Pass},
+		{"the final scores copied", "ZADD board 35 ada 40 bob\n", runner.Fail},
+	} {
+		a := attempt(t, map[string]string{"games.redis": c.games})
+		want(t, c.name+" on the exercise's seed", visible.Check(t.Context(), a), runner.Pass)
+		want(t, c.name+" on the check's own seed", other.Check(t.Context(), a), c.other)
+		want(t, c.name+" (redis.key) on the check's own seed", key.Check(t.Context(), a), c.other)
+		a.Memo.Close()
+	}
+	if _, err := ks["redis.result"].Compile(params(t, map[string]any{"script": "games.redis", "command": "ZCARD board", "seed": "nowhere.redis"}, files, seedService)); err == nil || !strings.Contains(err.Error(), "nowhere.redis") {
+		t.Errorf("a seed that is not there: %v", err)
+	}
+	assertNoLeftovers(t)
+}
+
 func TestResultComparesWithTheReference(t *testing.T) {
 	ks := Kinds(requireEngine(t))
 	files := map[string]string{

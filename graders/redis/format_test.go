@@ -123,10 +123,37 @@ func TestDiffs(t *testing.T) {
 	if d := listDiff([]string{"a", "b"}, []string{"a", "x y"}); d != `missing: b; unexpected: "x y"` {
 		t.Errorf("members: %q", d)
 	}
-	if d := mapDiff(map[string]string{"name": "Ada", "email": "a@x"}, map[string]string{"name": "Bob", "age": "3"}); d != `missing: email; unexpected: age; name is "Bob", not "Ada"` {
+	if d := mapDiff(map[string]string{"name": "Ada", "email": "a@x"}, map[string]string{"name": "Bob"}); d != `missing: email; name is "Bob", not "Ada"` {
 		t.Errorf("fields: %q", d)
+	}
+	if d := mapDiff(map[string]string{"name": "Ada", "email": "a@x"}, map[string]string{"name": "Bob", "age": "3"}); d != `missing: email; unexpected: age; and 1 more differ` {
+		t.Errorf("fields, more than are shown: %q", d)
 	}
 	if d := listDiff([]string{"a"}, []string{"a"}); d != "" {
 		t.Errorf("equal: %q", d)
+	}
+}
+
+// TestScoresFailureShowsTheDifferenceNotTheAnswer: a leaderboard whose every
+// score is wrong fails naming two of them, with how many more differ, so a
+// failure never hands over every final score to ZADD.
+func TestScoresFailureShowsTheDifferenceNotTheAnswer(t *testing.T) {
+	want := map[string]string{"ada": "1320", "bob": "1350", "cy": "1220", "dee": "1100", "eve": "1170", "fay": "400"}
+	got := map[string]string{"ada": "120", "cy": "90", "eve": "300", "fay": "400"}
+	d := diffEntries(want, got)
+	if msg := d.describe(false); msg != `missing: bob, dee; and 3 more differ` {
+		t.Errorf("message: %q", msg)
+	}
+	exp, act := d.sides()
+	for _, score := range []string{"1320", "1220", "1170"} {
+		if strings.Contains(exp+act, score) {
+			t.Errorf("the failure shows the final score %s:\n%s\n%s", score, exp, act)
+		}
+	}
+	if exp != "bob = \"1350\"\ndee = \"1100\"\n(2 of 6 shown)" || act != "(0 of 4 shown)" {
+		t.Errorf("sides:\n%s\n--\n%s", exp, act)
+	}
+	if msg := d.describe(true); msg != "5 of them differ from the expected ones" {
+		t.Errorf("quiet: %q", msg)
 	}
 }

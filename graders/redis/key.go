@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,10 @@ type keyParams struct {
 	Fields map[string]string `yaml:"fields"`
 	// Scores are a sorted set's exact members and scores.
 	Scores map[string]float64 `yaml:"scores"`
+	// Seed, when set, is a command file of the exercise that replaces the
+	// services block's seed for this check, as in redis.result: the
+	// assertions are about what Script makes of that data.
+	Seed string `yaml:"seed"`
 }
 
 // ttlRule is a compiled `ttl` parameter.
@@ -91,6 +96,9 @@ func parseTTL(n *yaml.Node) (*ttlRule, error) {
 type keyCheck struct {
 	keyParams
 	ttl *ttlRule
+	// hidden: a failure says how many entries differ, not which (see
+	// [runner.Params.Hidden]).
+	hidden bool
 }
 
 // compileKey builds redis.key: after the script (if named) ran, one key
@@ -107,6 +115,10 @@ func (k *kinds) compileKey(p runner.Params) (runner.Checker, error) {
 	if err := decode(p, &c.keyParams); err != nil {
 		return nil, err
 	}
+	if e, err = e.withSeed(p.Files, c.Seed); err != nil {
+		return nil, err
+	}
+	c.hidden = p.Hidden
 	if c.Key == "" {
 		return nil, paramErr("key", "is required")
 	}
@@ -214,8 +226,9 @@ func (c *keyCheck) check(ctx context.Context, r *goredis.Client) (runner.Outcome
 		if err != nil {
 			return runner.Outcome{}, err
 		}
-		if d := mapDiff(c.Fields, got); d != "" {
-			return runner.Outcome{Status: runner.Fail, Message: fmt.Sprintf("hash %s has other fields: %s", key, d), Expected: showMap(c.Fields), Actual: showMap(got)}, nil
+		if d := diffEntries(c.Fields, got); d.count() > 0 {
+			exp, act := d.sides()
+			return runner.Outcome{Status: runner.Fail, Message: fmt.Sprintf("hash %s has other fields: %s", key, d.describe(c.hidden)), Expected: exp, Actual: act}, nil
 		}
 	}
 	if c.Scores != nil {
@@ -230,8 +243,9 @@ func (c *keyCheck) check(ctx context.Context, r *goredis.Client) (runner.Outcome
 		for _, z := range zs {
 			got[fmt.Sprint(z.Member)] = formatScore(z.Score)
 		}
-		if d := mapDiff(want, got); d != "" {
-			return runner.Outcome{Status: runner.Fail, Message: fmt.Sprintf("sorted set %s has other members or scores: %s", key, d), Expected: showMap(want), Actual: showMap(got)}, nil
+		if d := diffEntries(want, got); d.count() > 0 {
+			exp, act := d.sides()
+			return runner.Outcome{Status: runner.Fail, Message: fmt.Sprintf("sorted set %s has other members or scores: %s", key, d.describe(c.hidden)), Expected: exp, Actual: act}, nil
 		}
 	}
 	if c.ttl != nil {
@@ -316,30 +330,103 @@ func (c *keyCheck) checkMembers(ctx context.Context, r *goredis.Client, typ stri
 	return runner.Passed(""), nil
 }
 
-// mapDiff says how got differs from want: missing, unexpected and
-// different entries.
-func mapDiff(want, got map[string]string) string {
-	var wk, gk []string
-	for k := range want {
-		wk = append(wk, k)
-	}
-	for k := range got {
-		gk = append(gk, k)
-	}
-	slices.Sort(wk)
-	slices.Sort(gk)
-	missing, extra := setDiff(wk, gk)
-	var changed []string
-	for _, k := range wk {
-		if g, ok := got[k]; ok && g != want[k] {
-			changed = append(changed, fmt.Sprintf("%s is %s, not %s", quoteArg(k), quoteString(g), quoteString(want[k])))
+// shownEntries bounds the fields or members a failure names and shows: enough
+// to see the mistake, never the whole expected answer to copy into a script.
+const shownEntries = 2
+
+// entryDiff is how a hash's fields or a sorted set's scores differ from the
+// expected ones: the keys missing, unexpected and holding another value.
+type entryDiff struct {
+	want, got               map[string]string
+	missing, extra, changed []string // sorted
+}
+
+func diffEntries(want, got map[string]string) entryDiff {
+	d := entryDiff{want: want, got: got}
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		switch g, ok := got[k]; {
+		case !ok:
+			d.missing = append(d.missing, k)
+		case g != want[k]:
+			d.changed = append(d.changed, k)
 		}
 	}
-	diff := ""
-	if len(changed) > 0 {
-		diff = joinFew(changed)
+	for _, k := range slices.Sorted(maps.Keys(got)) {
+		if _, ok := want[k]; !ok {
+			d.extra = append(d.extra, k)
+		}
 	}
-	return joinNonEmpty(missing, extra, diff)
+	return d
+}
+
+func (d entryDiff) count() int { return len(d.missing) + len(d.extra) + len(d.changed) }
+
+// shown returns the first [shownEntries] differing keys of each kind, in
+// the order the message names them.
+func (d entryDiff) shown() (missing, extra, changed []string) {
+	budget := shownEntries
+	take := func(xs []string) []string {
+		n := min(len(xs), budget)
+		budget -= n
+		return xs[:n]
+	}
+	return take(d.missing), take(d.extra), take(d.changed)
+}
+
+// describe says how the entries differ, naming the first few; quiet says
+// only how many, for a hidden check.
+func (d entryDiff) describe(quiet bool) string {
+	n := d.count()
+	if quiet {
+		return fmt.Sprintf("%d of them differ from the expected ones", n)
+	}
+	missing, extra, changed := d.shown()
+	quote := func(xs []string) string {
+		q := make([]string, len(xs))
+		for i, x := range xs {
+			q[i] = quoteArg(x)
+		}
+		return strings.Join(q, ", ")
+	}
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "missing: "+quote(missing))
+	}
+	if len(extra) > 0 {
+		parts = append(parts, "unexpected: "+quote(extra))
+	}
+	for _, k := range changed {
+		parts = append(parts, fmt.Sprintf("%s is %s, not %s", quoteArg(k), quoteString(d.got[k]), quoteString(d.want[k])))
+	}
+	if more := n - len(missing) - len(extra) - len(changed); more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more differ", more))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// sides renders the shown entries of each side, with how many there are in
+// all: a failure's Expected and Actual.
+func (d entryDiff) sides() (expected, actual string) {
+	missing, extra, changed := d.shown()
+	show := func(m map[string]string, keys []string) string {
+		keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { _, ok := m[k]; return !ok })
+		lines := make([]string, 0, len(keys)+1)
+		for _, k := range keys {
+			lines = append(lines, quoteArg(k)+" = "+quoteString(m[k]))
+		}
+		return strings.Join(append(lines, fmt.Sprintf("(%d of %d shown)", len(keys), len(m))), "\n")
+	}
+	keys := slices.Concat(missing, extra, changed)
+	return show(d.want, keys), show(d.got, keys)
+}
+
+// mapDiff says how got differs from want, naming the first few entries;
+// "" when they are equal.
+func mapDiff(want, got map[string]string) string {
+	if d := diffEntries(want, got); d.count() > 0 {
+		return d.describe(false)
+	}
+	return ""
 }
 
 func showList(xs []string) string {
@@ -348,21 +435,6 @@ func showList(xs []string) string {
 		q[i] = quoteString(x)
 	}
 	return clipLines(strings.Join(q, "\n"), maxShownLines)
-}
-
-func showMap(m map[string]string) string {
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-	lines := make([]string, len(keys))
-	for i, k := range keys {
-		lines[i] = quoteArg(k) + " = " + quoteString(m[k])
-	}
-	return clipLines(strings.Join(lines, "\n"), maxShownLines)
 }
 
 // formatScore renders a score as Redis does: 3, 2.5, inf.

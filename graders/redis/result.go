@@ -30,6 +30,12 @@ type resultParams struct {
 	// Unordered sorts each array reply before comparing, for commands
 	// whose order Redis does not define (SMEMBERS, HKEYS, KEYS).
 	Unordered bool `yaml:"unordered"`
+	// Seed, when set, is a command file of the exercise that replaces the
+	// services block's seed for this check: the learner's script and query,
+	// and the reference's, run on a Redis of its own seeded from it (other
+	// data). With `visibility: hidden`, it judges the learner's commands on
+	// data they never saw.
+	Seed string `yaml:"seed"`
 }
 
 // resultCheck is a compiled redis.result.
@@ -52,6 +58,9 @@ func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 		return nil, err
 	}
 	if err := decode(p, &c.resultParams); err != nil {
+		return nil, err
+	}
+	if e, err = e.withSeed(p.Files, c.Seed); err != nil {
 		return nil, err
 	}
 	if c.File, err = workspaceFileParam("file", c.File, false); err != nil {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -84,20 +85,47 @@ func loadEnv(p runner.Params) (*env, error) {
 	if e.image == "" {
 		e.image = DefaultImage
 	}
+	if err := e.readSeed(p.Files, cfg.Seed); err != nil {
+		return nil, &runner.ServiceError{Service: "redis", Field: "seed", Msg: err.Error()}
+	}
+	return e, nil
+}
+
+// readSeed reads and parses the seed file name (none when "") into e, and
+// names e after its image and seed.
+func (e *env) readSeed(files fs.FS, name string) error {
 	h := sha256.New()
 	h.Write([]byte(e.image + "\x00"))
-	if cfg.Seed != "" {
-		data, err := readExerciseFile(p.Files, cfg.Seed)
+	e.seed = nil
+	if name != "" {
+		data, err := readExerciseFile(files, name)
 		if err != nil {
-			return nil, &runner.ServiceError{Service: "redis", Field: "seed", Msg: err.Error()}
+			return err
 		}
-		if e.seed, err = ParseCommands(cfg.Seed, data); err != nil {
-			return nil, &runner.ServiceError{Service: "redis", Field: "seed", Msg: err.Error()}
+		if e.seed, err = ParseCommands(name, data); err != nil {
+			return err
 		}
 		h.Write(data)
 	}
 	e.key = hex.EncodeToString(h.Sum(nil))[:16]
-	return e, nil
+	return nil
+}
+
+// withSeed returns the environment a check runs in when it names a seed of
+// its own (the `seed` parameter): e's image, seeded from that file instead of
+// the services block's. It is a Redis of its own for each attempt, where the
+// learner's script runs again: a hidden check on data the learner never saw
+// catches a script that writes the answer it was shown rather than computing
+// it. Without a name, e itself.
+func (e *env) withSeed(files fs.FS, name string) (*env, error) {
+	if strings.TrimSpace(name) == "" {
+		return e, nil
+	}
+	other := &env{image: e.image}
+	if err := other.readSeed(files, strings.TrimSpace(name)); err != nil {
+		return nil, paramErr("seed", "%v", err)
+	}
+	return other, nil
 }
 
 // readExerciseFile reads a file of the exercise's own folder (a seed, a

@@ -297,8 +297,8 @@ func (c *concurrentCheck) verify(ctx context.Context, adb *attemptDB) runner.Out
 	for i := range min(len(want.columns), len(got.columns)) {
 		want.columns[i].Type = got.columns[i].Type
 	}
-	msg := diff(&want, got, c.expect.Ordered)
-	if msg == "" {
+	m := diff(&want, got, c.expect.Ordered)
+	if m == nil {
 		return runner.Passed(fmt.Sprintf("%d sessions ran %s %d times each without losing an update", c.sessions, c.file, c.repeat))
 	}
 	what := oneLine(c.expect.Query)
@@ -306,6 +306,6 @@ func (c *concurrentCheck) verify(ctx context.Context, adb *attemptDB) runner.Out
 		what = c.expect.Explain
 	}
 	return runner.Outcome{Status: runner.Fail,
-		Message:  fmt.Sprintf("after %d sessions ran %s %d times each, at once: %s: %s", c.sessions, c.file, c.repeat, what, strings.Replace(msg, "your query returns", "the check's query returns", 1)),
-		Expected: want.table(shownRows), Actual: got.table(shownRows)}
+		Message:  fmt.Sprintf("after %d sessions ran %s %d times each, at once: %s: %s", c.sessions, c.file, c.repeat, what, strings.Replace(m.msg, "your query returns", "the check's query returns", 1)),
+		Expected: want.excerpt(m.want), Actual: got.excerpt(m.got)}
 }

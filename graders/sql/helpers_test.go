@@ -82,6 +82,20 @@ func (ex exercise) compile(t testing.TB, kinds runner.Kinds, kind, with string) 
 }
 
 func (ex exercise) tryCompile(kinds runner.Kinds, kind, with string) (runner.Checker, error) {
+	return ex.compileParams(kinds, kind, with, false)
+}
+
+// compileHidden compiles one check of kind as a `visibility: hidden` one.
+func (ex exercise) compileHidden(t testing.TB, kinds runner.Kinds, kind, with string) runner.Checker {
+	t.Helper()
+	c, err := ex.compileParams(kinds, kind, with, true)
+	if err != nil {
+		t.Fatalf("compile %s: %v", kind, err)
+	}
+	return c
+}
+
+func (ex exercise) compileParams(kinds runner.Kinds, kind, with string, hidden bool) (runner.Checker, error) {
 	decode := func(src string) func(v any) error {
 		return func(v any) error {
 			if src == "" {
@@ -101,6 +115,7 @@ func (ex exercise) tryCompile(kinds runner.Kinds, kind, with string) (runner.Che
 			}
 			return decode(ex.services)(v)
 		},
+		Hidden: hidden,
 	})
 }
 

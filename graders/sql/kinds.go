@@ -120,20 +120,54 @@ func loadDatabase(p runner.Params) (*database, error) {
 		}
 		db.timeout = d
 	}
+	err := db.readSetup(p.Files, cfg.Setup, func(name string, err error) error {
+		return &runner.ServiceError{Service: "postgres", Field: "setup",
+			Msg: fmt.Sprintf("cannot read %s from the exercise folder: %v", name, err)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// readSetup reads the setup files into db and names its template after
+// them; fail says what a file that cannot be read is.
+func (db *database) readSetup(files fs.FS, names []string, fail func(name string, err error) error) error {
 	h := sha256.New()
 	h.Write([]byte(db.image))
-	for _, name := range cfg.Setup {
-		b, err := fs.ReadFile(p.Files, path.Clean(name))
+	db.setup = nil
+	for _, name := range names {
+		b, err := fs.ReadFile(files, path.Clean(name))
 		if err != nil {
-			return nil, &runner.ServiceError{Service: "postgres", Field: "setup",
-				Msg: fmt.Sprintf("cannot read %s from the exercise folder: %v", name, err)}
+			return fail(name, err)
 		}
 		db.setup = append(db.setup, script{name: name, text: string(b)})
 		h.Write([]byte{0})
 		h.Write(b)
 	}
 	db.key = hex.EncodeToString(h.Sum(nil))[:20]
-	return db, nil
+	return nil
+}
+
+// withSetup returns the database a check runs on when it names setup files
+// of its own (the `setup` parameter): db's image and statement timeout, built
+// from those files instead of the services block's. It gets a template, and
+// each attempt a clone, of its own, on which the learner's files run again:
+// a hidden check on data the learner never saw catches a query that returns
+// the rows it was shown rather than computing them. Without names, db
+// itself.
+func (db *database) withSetup(p runner.Params, names []string) (*database, error) {
+	if len(names) == 0 {
+		return db, nil
+	}
+	other := &database{image: db.image, timeout: db.timeout}
+	err := other.readSetup(p.Files, names, func(name string, err error) error {
+		return &runner.ParamError{Field: "setup", Msg: fmt.Sprintf("cannot read %s from the exercise folder: %v", name, err)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return other, nil
 }
 
 // build runs the setup files in order, then ANALYZE so plans see the seed's

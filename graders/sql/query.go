@@ -28,6 +28,9 @@ type QueryParams struct {
 	// Explain says what the query looks for, in the failure message ("every
 	// user keeps their email").
 	Explain string `yaml:"explain"`
+	// Setup, when set, lists setup files of the exercise that replace the
+	// services block's for this check, as in sql.result.
+	Setup []string `yaml:"setup"`
 }
 
 // compileQuery: sql.query runs the learner's files, then a query of the
@@ -41,6 +44,9 @@ func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 		return nil, err
 	}
 	if err := p.Decode(&ps); err != nil {
+		return nil, err
+	}
+	if db, err = db.withSetup(p, ps.Setup); err != nil {
 		return nil, err
 	}
 	files, err := afterList(ps.After)
@@ -79,14 +85,14 @@ func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
 				}
 			}
 		}
-		if msg := diff(want, got, ps.Ordered); msg != "" {
+		if m := diff(want, got, ps.Ordered); m != nil {
 			what := oneLine(ps.Query)
 			if ps.Explain != "" {
 				what = ps.Explain
 			}
-			msg = strings.Replace(msg, "your query returns", "the check's query returns", 1)
+			msg := strings.Replace(m.message(p.Hidden), "your query returns", "the check's query returns", 1)
 			return runner.Outcome{Status: runner.Fail, Message: fmt.Sprintf("%s: %s", what, msg),
-				Expected: want.table(shownRows), Actual: got.table(shownRows)}
+				Expected: want.excerpt(m.want), Actual: got.excerpt(m.got)}
 		}
 		return runner.Passed("")
 	}), nil

@@ -30,10 +30,17 @@ type ResultParams struct {
 	// Ordered makes row order part of the answer (the exercise asks for an
 	// ORDER BY). Otherwise rows are compared as a multiset.
 	Ordered bool `yaml:"ordered"`
+	// Setup, when set, lists setup files of the exercise that replace the
+	// services block's for this check: the learner's files and the
+	// reference run on a database of its own, built from them (the same
+	// schema with other rows). With `visibility: hidden`, it judges the
+	// learner's query on data they never saw.
+	Setup []string `yaml:"setup"`
 }
 
-// shownRows bounds the rows an outcome's Expected and Actual show.
-const shownRows = 12
+// shownRows bounds the rows of each side a failure names and shows: enough
+// to see the mistake, never the whole expected result to copy.
+const shownRows = 2
 
 // compileResult: sql.result compares the learner's result set with the
 // reference solution's on the same data: column names, row count, values
@@ -47,6 +54,9 @@ func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 		return nil, err
 	}
 	if err := p.Decode(&ps); err != nil {
+		return nil, err
+	}
+	if db, err = db.withSetup(p, ps.Setup); err != nil {
 		return nil, err
 	}
 	files, err := fileList(ps.After, ps.File)
@@ -81,9 +91,9 @@ func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
 		if run.result == nil {
 			return runner.Failed("%s returns no rows: it must end with a query (SELECT ...)", ps.File)
 		}
-		if msg := diff(want, run.result, ps.Ordered); msg != "" {
-			return runner.Outcome{Status: runner.Fail, Message: msg,
-				Expected: want.table(shownRows), Actual: run.result.table(shownRows)}
+		if m := diff(want, run.result, ps.Ordered); m != nil {
+			return runner.Outcome{Status: runner.Fail, Message: m.message(p.Hidden),
+				Expected: want.excerpt(m.want), Actual: run.result.excerpt(m.got)}
 		}
 		return runner.Passed(fmt.Sprintf("%s returns the expected %s", ps.File, plural(len(want.rows), "row")))
 	}), nil

@@ -27,6 +27,13 @@ INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Bob', 'bob@exam
   (3, 'Cy', 'cy@example.com'), (4, 'Dee', NULL);
 INSERT INTO orders (id, customer_id, amount) VALUES
   (1, 1, 10.50), (2, 1, 4.25), (3, 2, 14.75), (4, 3, 0.99), (5, 3, 13.76);`)},
+		// Other customers and orders, for a check on data the learner never
+		// saw: the totals, and so the rows, differ.
+		"db/other.sql": {Data: []byte(`
+INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Bob', 'bob@example.com'),
+  (5, 'Eli', 'eli@example.com');
+INSERT INTO orders (id, customer_id, amount) VALUES
+  (1, 1, 3.00), (2, 2, 7.50), (3, 5, 7.50), (4, 5, 1.25);`)},
 		"solution/query.sql": {Data: []byte(joins)},
 	},
 	services: "setup: [db/schema.sql, db/seed.sql]\nstatement_timeout: 1s\n",
@@ -62,7 +69,7 @@ func TestResult(t *testing.T) {
 			[]string{"query.sql:2:", `column o.amout does not exist`, "SQLSTATE 42703"}},
 		{"missing", "", runner.Fail, []string{"query.sql is missing"}},
 		{"finds nothing", "SELECT c.name, sum(o.amount) AS total FROM customers c JOIN orders o ON false GROUP BY c.name;", runner.Fail,
-			[]string{"returns 0 rows; expected 3 rows", "missing: `(Ada, 14.75)`"}},
+			[]string{"returns 0 rows; expected 3 rows", "missing: `(Ada, 14.75)`, `(Bob, 14.75)`, and 1 more"}},
 		{"the failing statement, not its comment", "SELECT 1;\n-- the totals\nSELECT nme FROM customers;", runner.Fail,
 			[]string{"query.sql:3:8:", "in: SELECT nme FROM customers"}},
 		{"invisible spaces", strings.Replace(joins, "c.name,", "' ' || c.name || ' ' AS name,", 1), runner.Fail,
@@ -86,10 +93,70 @@ func TestResult(t *testing.T) {
 					t.Errorf("message %q does not say %q", out.Message, m)
 				}
 			}
-			if tt.want == runner.Fail && out.Expected != "" && !strings.Contains(out.Expected, "Bob  | 14.75") {
-				t.Errorf("expected table:\n%s", out.Expected)
+			// A failure shows the rows that differ and the counts, never the
+			// whole expected result (Ada, Bob and Cy at 14.75) to copy.
+			if tt.want == runner.Fail && out.Expected != "" {
+				if !strings.Contains(out.Expected, "3 rows") || strings.Count(out.Expected, "14.75") > shownRows {
+					t.Errorf("expected table:\n%s", out.Expected)
+				}
 			}
 		})
+	}
+}
+
+// TestResultShowsTheDifferenceNotTheAnswer: the first failure of an empty
+// result names two of the expected rows and shows them with their numbers,
+// not the whole table a learner could copy into a VALUES list.
+func TestResultShowsTheDifferenceNotTheAnswer(t *testing.T) {
+	result := shop.compile(t, Kinds(provider(t)), "sql.result", "file: query.sql\nreference: solution/query.sql\nordered: true\n")
+	out := check(t, workspace(t, map[string]string{"query.sql": "SELECT name, 0.00 AS total FROM customers WHERE false;"}), result)[0]
+	if out.Status != runner.Fail {
+		t.Fatalf("%+v", out)
+	}
+	want := "row | name | total\n  1 | Ada  | 14.75\n  2 | Bob  | 14.75\n(2 of 3 rows shown)"
+	if out.Expected != want {
+		t.Errorf("Expected =\n%s\nwant\n%s", out.Expected, want)
+	}
+	if strings.Contains(out.Message+out.Expected, "Cy") {
+		t.Errorf("the failure shows every expected row:\n%s\n%s", out.Message, out.Expected)
+	}
+	if want := "row | name | total\n(0 rows in all)"; out.Actual != want {
+		t.Errorf("Actual =\n%s\nwant\n%s", out.Actual, want)
+	}
+}
+
+// TestResultOnOtherData: a check with setup files of its own runs the
+// learner's query and the reference on a database built from them, so a
+// query that returns the rows it was shown (a VALUES list) passes on the
+// exercise's data and fails there, while the real query passes both.
+func TestResultOnOtherData(t *testing.T) {
+	kinds := Kinds(provider(t))
+	const with = "file: query.sql\nreference: solution/query.sql\nordered: true\n"
+	visible := shop.compile(t, kinds, "sql.result", with)
+	other := shop.compile(t, kinds, "sql.result", with+"setup: [db/schema.sql, db/other.sql]\n")
+	const copied = "SELECT * FROM (VALUES ('Ada', 14.75), ('Bob', 14.75), ('Cy', 14.75)) AS t (name, total);"
+	out := check(t, workspace(t, map[string]string{"query.sql": copied}), visible, other)
+	if out[0].Status != runner.Pass || out[1].Status != runner.Fail {
+		t.Fatalf("copied rows: %+v", out)
+	}
+	if !strings.Contains(out[1].Message, "row 1 differs: expected `(Eli, 8.75)`, got `(Ada, 14.75)`") {
+		t.Errorf("message: %s", out[1].Message)
+	}
+	out = check(t, workspace(t, map[string]string{"query.sql": joins}), visible, other)
+	if out[0].Status != runner.Pass || out[1].Status != runner.Pass {
+		t.Fatalf("the real query: %+v", out)
+	}
+	// As a hidden check, as CI runs it, the message quotes none of the
+	// data the learner never saw.
+	hidden := shop.compileHidden(t, kinds, "sql.result", with+"setup: [db/schema.sql, db/other.sql]\n")
+	for _, query := range []string{copied, strings.Replace(joins, "total DESC", "total ASC", 1), "SELECT 'Eli' AS name, 8.75 AS total;"} {
+		out = check(t, workspace(t, map[string]string{"query.sql": query}), hidden)
+		if out[0].Status != runner.Fail || strings.ContainsAny(out[0].Message, "`") || strings.Contains(out[0].Message, "Eli") {
+			t.Errorf("hidden check on %q: %+v", query, out[0])
+		}
+	}
+	if _, err := shop.tryCompile(kinds, "sql.result", with+"setup: [db/nowhere.sql]\n"); err == nil || !strings.Contains(err.Error(), "db/nowhere.sql") {
+		t.Errorf("a setup file that is not there: %v", err)
 	}
 }
 

@@ -112,45 +112,69 @@ func rowKey(row []*string, numeric []bool) string {
 	return b.String()
 }
 
+// mismatch is how a result set differs from the expected one: the message,
+// and the rows of each side that show it (indexes into each side's rows).
+// A failure shows those rows and the counts, never a whole expected table: a
+// learner could paste one into a VALUES list instead of writing the query.
+type mismatch struct {
+	msg string
+	// quiet says the same without quoting a value, for a hidden check.
+	quiet     string
+	want, got []int
+}
+
+// message is what a check reports: msg, or quiet for a hidden check.
+func (m *mismatch) message(hidden bool) string {
+	if hidden && m.quiet != "" {
+		return m.quiet
+	}
+	return m.msg
+}
+
 // diff compares actual with expected and says what differs, in words a
-// learner can act on; "" means they match. ordered makes row order matter.
-func diff(expected, actual *resultSet, ordered bool) string {
+// learner can act on; nil means they match. ordered makes row order matter.
+func diff(expected, actual *resultSet, ordered bool) *mismatch {
 	en, an := expected.names(), actual.names()
 	if !slices.Equal(en, an) {
 		msg := fmt.Sprintf("your query returns the columns %s; expected %s", listCols(an), listCols(en))
 		if len(en) == len(an) {
 			msg += " (name a column with AS)"
 		}
-		return msg
+		return &mismatch{msg: msg}
 	}
 	numeric := make([]bool, len(expected.columns))
 	for i := range numeric {
 		numeric[i] = expected.columns[i].Num && actual.columns[i].Num
 	}
+	missing, extra := multisetDiff(expected.rows, actual.rows, numeric)
+	some := func(idx []int) []int { return idx[:min(len(idx), shownRows)] }
 	if len(expected.rows) != len(actual.rows) {
 		msg := fmt.Sprintf("your query returns %s; expected %s", plural(len(actual.rows), "row"), plural(len(expected.rows), "row"))
-		if missing, extra := multisetDiff(expected.rows, actual.rows, numeric); len(missing)+len(extra) > 0 {
-			msg += rowsList("missing", missing, 3) + rowsList("not expected", extra, 3)
-		}
-		return msg
+		return &mismatch{msg: msg + rowsList("missing", expected.rows, missing) + rowsList("not expected", actual.rows, extra),
+			quiet: msg, want: some(missing), got: some(extra)}
 	}
-	missing, extra := multisetDiff(expected.rows, actual.rows, numeric)
 	if len(missing)+len(extra) > 0 {
 		for i := range expected.rows { // point at the first differing value of the first differing row
 			if !sameRow(expected.rows[i], actual.rows[i], numeric) && ordered {
-				return fmt.Sprintf("row %d differs: expected %s, got %s%s", i+1, fmtRow(expected.rows[i]), fmtRow(actual.rows[i]), valueNote(expected, actual, i))
+				return &mismatch{msg: fmt.Sprintf("row %d differs: expected %s, got %s%s", i+1, fmtRow(expected.rows[i]), fmtRow(actual.rows[i]), valueNote(expected, actual, i)),
+					quiet: fmt.Sprintf("row %d differs%s, and %s of %d are not expected", i+1, valueNote(expected, actual, i), plural(len(extra), "row"), len(actual.rows)),
+					want:  []int{i}, got: []int{i}}
 			}
 		}
-		return "the rows differ" + rowsList("missing", missing, 3) + rowsList("not expected", extra, 3)
+		return &mismatch{msg: "the rows differ" + rowsList("missing", expected.rows, missing) + rowsList("not expected", actual.rows, extra),
+			quiet: fmt.Sprintf("the rows differ: %s of %d are not expected", plural(len(extra), "row"), len(actual.rows)),
+			want:  some(missing), got: some(extra)}
 	}
 	if ordered {
 		for i := range expected.rows {
 			if !sameRow(expected.rows[i], actual.rows[i], numeric) {
-				return fmt.Sprintf("the rows are right but not in the expected order: row %d is %s, expected %s (check ORDER BY, including the tie-breaker)", i+1, fmtRow(actual.rows[i]), fmtRow(expected.rows[i]))
+				return &mismatch{msg: fmt.Sprintf("the rows are right but not in the expected order: row %d is %s, expected %s (check ORDER BY, including the tie-breaker)", i+1, fmtRow(actual.rows[i]), fmtRow(expected.rows[i])),
+					quiet: fmt.Sprintf("the rows are right but not in the expected order from row %d on (check ORDER BY, including the tie-breaker)", i+1),
+					want:  []int{i}, got: []int{i}}
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // valueNote explains a difference in row i that the learner may not see at
@@ -168,42 +192,44 @@ func valueNote(expected, actual *resultSet, i int) string {
 	return ""
 }
 
-// multisetDiff returns the rows of want not in got and of got not in want,
-// counting duplicates.
-func multisetDiff(want, got [][]*string, numeric []bool) (missing, extra [][]*string) {
+// multisetDiff returns the indexes of the rows of want not in got and of
+// got not in want, counting duplicates.
+func multisetDiff(want, got [][]*string, numeric []bool) (missing, extra []int) {
 	count := map[string]int{}
 	for _, r := range got {
 		count[rowKey(r, numeric)]++
 	}
-	for _, r := range want {
+	for i, r := range want {
 		k := rowKey(r, numeric)
 		if count[k] > 0 {
 			count[k]--
 		} else {
-			missing = append(missing, r)
+			missing = append(missing, i)
 		}
 	}
-	for _, r := range got {
+	for i, r := range got {
 		k := rowKey(r, numeric)
 		if count[k] > 0 {
 			count[k]--
-			extra = append(extra, r)
+			extra = append(extra, i)
 		}
 	}
 	return missing, extra
 }
 
-func rowsList(label string, rows [][]*string, max int) string {
-	if len(rows) == 0 {
+// rowsList names the first [shownRows] of the rows at idx, and how many
+// more there are.
+func rowsList(label string, rows [][]*string, idx []int) string {
+	if len(idx) == 0 {
 		return ""
 	}
 	var parts []string
-	for i, r := range rows {
-		if i == max {
-			parts = append(parts, fmt.Sprintf("and %d more", len(rows)-max))
+	for n, i := range idx {
+		if n == shownRows {
+			parts = append(parts, fmt.Sprintf("and %d more", len(idx)-shownRows))
 			break
 		}
-		parts = append(parts, fmtRow(r))
+		parts = append(parts, fmtRow(rows[i]))
 	}
 	return fmt.Sprintf("; %s: %s", label, strings.Join(parts, ", "))
 }
@@ -244,24 +270,22 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// table renders up to maxRows rows as an aligned text table, for the
-// Expected and Actual of an outcome.
-func (rs *resultSet) table(maxRows int) string {
+// excerpt renders the rows at idx as an aligned text table, each with its
+// row number, and says how many rows there are in all: a failure's Expected
+// and Actual, which show the rows that differ, not the whole result.
+func (rs *resultSet) excerpt(idx []int) string {
 	if rs == nil {
 		return "(no rows: the file ends with no query)"
 	}
-	cells := [][]string{rs.names()}
-	for i, r := range rs.rows {
-		if i == maxRows {
-			break
-		}
-		row := make([]string, len(r))
-		for j, v := range r {
-			row[j] = fmtValue(v)
+	cells := [][]string{append([]string{"row"}, rs.names()...)}
+	for _, i := range idx {
+		row := []string{fmt.Sprint(i + 1)}
+		for _, v := range rs.rows[i] {
+			row = append(row, fmtValue(v))
 		}
 		cells = append(cells, row)
 	}
-	width := make([]int, len(rs.columns))
+	width := make([]int, len(cells[0]))
 	for _, row := range cells {
 		for j, c := range row {
 			width[j] = max(width[j], len([]rune(c)))
@@ -273,17 +297,23 @@ func (rs *resultSet) table(maxRows int) string {
 			if j > 0 {
 				b.WriteString(" | ")
 			}
-			b.WriteString(c)
-			if j < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", width[j]-len([]rune(c))))
+			pad := strings.Repeat(" ", width[j]-len([]rune(c)))
+			switch {
+			case j == 0:
+				b.WriteString(pad + c) // row numbers align right
+			case j < len(row)-1:
+				b.WriteString(c + pad)
+			default:
+				b.WriteString(c)
 			}
 		}
 		b.WriteByte('\n')
 	}
-	if len(rs.rows) > maxRows {
-		fmt.Fprintf(&b, "... %d more rows\n", len(rs.rows)-maxRows)
-	} else {
-		fmt.Fprintf(&b, "(%s)\n", plural(len(rs.rows), "row"))
+	switch {
+	case len(idx) == 0:
+		fmt.Fprintf(&b, "(%s in all)", plural(len(rs.rows), "row"))
+	default:
+		fmt.Fprintf(&b, "(%d of %s shown)", len(idx), plural(len(rs.rows), "row"))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.String()
 }
