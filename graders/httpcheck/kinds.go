@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox/attempt"
@@ -177,7 +178,11 @@ func (k *kinds) checker(s *server, fresh bool, run func(ctx context.Context, a r
 		if err != nil {
 			return nil, err
 		}
-		return v.(Target), nil
+		t, ok := v.(Target)
+		if !ok || t == nil {
+			return nil, errors.New("httpcheck: the server provider returned no server and no error")
+		}
+		return t, nil
 	}
 	return runner.Prepared{
 		Setup: func(ctx context.Context, a runner.Attempt) error {
@@ -219,7 +224,10 @@ func indent(s string) string {
 
 // died says how the server died, with its output, or "" while it runs.
 func died(ctx context.Context, t Target) string {
-	how := t.Exited(context.WithoutCancel(ctx))
+	// Asked even when the check's time is up: it says why.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	how := t.Exited(ctx)
 	if how == "" {
 		return ""
 	}

@@ -412,3 +412,55 @@ paths:
 		t.Errorf("body %s", body)
 	}
 }
+
+// TestOpenAPISecurity: params give a security scheme its credential, in a
+// 3.1 document.
+func TestOpenAPISecurity(t *testing.T) {
+	doc := `
+openapi: 3.1.0
+info: {title: x, version: "1"}
+components:
+  securitySchemes:
+    bearerAuth: {type: http, scheme: bearer}
+    apiKey: {type: apiKey, in: header, name: X-Api-Key}
+security: [{bearerAuth: []}]
+paths:
+  /me:
+    get:
+      operationId: me
+      parameters: [{name: fields, in: query, required: true, schema: {type: string, enum: [name, all]}}]
+      responses:
+        "200": {description: you, content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string}, nick: {type: [string, "null"]}}}}}}
+        "401": {description: who are you}
+  /reports:
+    get:
+      operationId: reports
+      security: [{apiKey: []}]
+      responses: {"200": {description: ok}, "401": {description: no}}
+`
+	var mu sync.Mutex
+	var seen []string
+	srv := MustServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.String()+" "+r.Header.Get("Authorization")+r.Header.Get("X-Api-Key"))
+		mu.Unlock()
+		switch {
+		case r.URL.Path == "/me" && r.Header.Get("Authorization") == "Bearer t0k":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"name": "Ada", "nick": null}`)
+		case r.URL.Path == "/reports" && r.Header.Get("X-Api-Key") == "k1":
+			w.WriteHeader(200)
+		default:
+			w.WriteHeader(401)
+		}
+	}))
+	files := map[string]string{"api.yaml": doc}
+	out := run(t, MustCompile(t, Kinds(srv), "http.openapi", "spec: api.yaml\nparams: {bearerAuth: t0k, apiKey: k1}", files))
+	if out.Status != runner.Pass {
+		t.Fatalf("%s: %s", out.Status, out.Message)
+	}
+	want := "/me?fields=name Bearer t0k, /reports k1"
+	if got := strings.Join(seen, ", "); got != want {
+		t.Fatalf("sent %s; want %s", got, want)
+	}
+}

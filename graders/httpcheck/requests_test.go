@@ -1,6 +1,7 @@
 package httpcheck
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -417,6 +418,22 @@ func TestServerStart(t *testing.T) {
 	}
 	srv.target.exited = "was killed: it ran out of memory (512 MiB)"
 	if out := run(t, c); out.Status != runner.Fail || !strings.Contains(out.Message, "Your server was killed: it ran out of memory (512 MiB).") {
+		t.Fatalf("%s: %s", out.Status, out.Message)
+	}
+}
+
+// nilServers returns neither a server nor an error.
+type nilServers struct{}
+
+func (nilServers) Server(context.Context, runner.Attempt, attempt.Request) (Target, error) {
+	return nil, nil
+}
+
+// TestNoServerNoError: a provider that returns nothing is grader's error,
+// never a panic.
+func TestNoServerNoError(t *testing.T) {
+	out := run(t, MustCompile(t, Kinds(nilServers{}), "http.starts", "", nil))
+	if out.Status != runner.Error || !strings.Contains(out.Message, "no server and no error") {
 		t.Fatalf("%s: %s", out.Status, out.Message)
 	}
 }
