@@ -160,11 +160,17 @@ func number(s *openapi3.Schema, integer bool) any {
 	if s.MultipleOf != nil && *s.MultipleOf > 0 {
 		v = math.Ceil(v / *s.MultipleOf) * *s.MultipleOf
 	}
-	if s.Max != nil && v > *s.Max {
+	if s.Max != nil && (v > *s.Max || v == *s.Max && s.ExclusiveMax.IsTrue()) {
 		v = *s.Max
+		if s.ExclusiveMax.IsTrue() {
+			v--
+		}
 		if integer {
 			v = math.Floor(v)
 		}
+	}
+	if s.ExclusiveMax.Value != nil && v >= *s.ExclusiveMax.Value {
+		v = *s.ExclusiveMax.Value - 1
 	}
 	return v
 }

@@ -325,8 +325,9 @@ func (op *operation) plan(doc *openapi3.T, given map[string]string, malformed bo
 		if !prm.Required && prm.In != openapi3.ParameterInPath {
 			continue
 		}
-		v, ok := paramExample(prm)
-		if !ok {
+		v, documented := paramExample(prm)
+		if !documented {
+			var ok bool
 			if prm.Schema == nil {
 				return errf("parameter %s has no schema: give it a value in params", prm.Name)
 			}
@@ -336,7 +337,10 @@ func (op *operation) plan(doc *openapi3.T, given map[string]string, malformed bo
 		}
 		if prm.Schema != nil && prm.Schema.Value != nil {
 			if err := prm.Schema.Value.VisitJSON(v, reqOpts...); err != nil {
-				return errf("the value of parameter %s (%s) does not match its schema: %v", prm.Name, brief(v), err)
+				if !documented {
+					return errf("grader cannot make a valid value for parameter %s from its schema (it made %s: %v): give it an example in the document, or a value in params", prm.Name, brief(v), err)
+				}
+				return errf("the example of parameter %s (%s) does not match its schema: %v", prm.Name, brief(v), err)
 			}
 		}
 		op.fallback[paramKey(prm)] = v
@@ -417,6 +421,7 @@ func (op *operation) planBody(opts []openapi3.SchemaValidationOption, errf func(
 			}
 		}
 	}
+	documented := ok
 	if !ok {
 		if v, ok = generate(media.Schema, 0); !ok {
 			return errf("grader cannot make a valid request body from its schema: add an example to the document")
@@ -424,7 +429,10 @@ func (op *operation) planBody(opts []openapi3.SchemaValidationOption, errf func(
 	}
 	if sch != nil {
 		if err := sch.VisitJSON(v, opts...); err != nil {
-			return errf("its request body %s does not match its schema: %v", trim(compact(v), 200), err)
+			if !documented {
+				return errf("grader cannot make a valid request body from its schema (it made %s: %v): add an example to the document", trim(compact(v), 200), err)
+			}
+			return errf("its request body example %s does not match its schema: %v", trim(compact(v), 200), err)
 		}
 		full := sch
 		if len(sch.AllOf) > 0 {

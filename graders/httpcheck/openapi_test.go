@@ -367,6 +367,7 @@ paths:
       parameters:
         - {name: limit, in: query, required: true, schema: {type: integer, minimum: 10, maximum: 20, multipleOf: 5}}
         - {name: X-Request-Id, in: header, required: true, schema: {type: string, format: uuid}}
+        - {name: below, in: query, required: true, schema: {type: integer, maximum: 0, exclusiveMaximum: true}}
       requestBody:
         required: true
         content:
@@ -398,8 +399,8 @@ paths:
 	if got.URL.Path != "/things/example" {
 		t.Errorf("path %s", got.URL.Path)
 	}
-	if q := got.URL.Query().Get("limit"); q != "10" {
-		t.Errorf("limit=%s", q)
+	if q := got.URL.Query(); q.Get("limit") != "10" || q.Get("below") != "-1" {
+		t.Errorf("query %s", got.URL.RawQuery)
 	}
 	if h := got.Header.Get("X-Request-Id"); h != "3fa85f64-5717-4562-b3fc-2c963f66afa6" {
 		t.Errorf("X-Request-Id: %s", h)
