@@ -1,0 +1,3 @@
+-- The expected rows copied from a failure message, not computed.
+SELECT *
+FROM (VALUES ('Legal'), ('Research')) AS t (name);
