@@ -56,8 +56,19 @@ type schema struct {
 
 // problem is why an answer is wrong, for the learner.
 type problem struct {
-	msg              string
+	msg string
+	// quiet says it without quoting what the check expects, for a hidden
+	// check (whose message CI shows); "" when msg quotes nothing.
+	quiet            string
 	expected, actual string
+}
+
+// text is the problem for a visible or a hidden check.
+func (p *problem) text(hidden bool) string {
+	if hidden && p.quiet != "" {
+		return p.quiet
+	}
+	return p.msg
 }
 
 func compileExpect(es expectSpec, field string, sc scope) (*expectation, error) {
@@ -233,6 +244,27 @@ func schemaErrors(err error) string {
 	return strings.Join(out, "; ")
 }
 
+// schemaPlaces says where a value breaks a schema, without saying what
+// the schema wants: for a hidden check.
+func schemaPlaces(err error) string {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return ""
+	}
+	var at []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if p := pointerPath(e.InstanceLocation); len(e.Causes) == 0 && !slices.Contains(at, p) {
+			at = append(at, p)
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return " (at " + strings.Join(at[:min(len(at), 3)], ", ") + ")"
+}
+
 // pointerPath writes a JSON Pointer's tokens as a JSONPath.
 func pointerPath(tokens []string) string {
 	p := "$"
@@ -263,10 +295,16 @@ func (c *content) needsJSON() bool {
 // check judges an answer.
 func (e *expectation) check(r *response, v vars) *problem {
 	if !e.statusOK(r.status) {
-		return &problem{msg: fmt.Sprintf("expected %s, got %d", e.describeStatus(), r.status)}
+		return &problem{
+			msg:   fmt.Sprintf("expected %s, got %d", e.describeStatus(), r.status),
+			quiet: fmt.Sprintf("it answered %d, not the status this check expects", r.status),
+		}
 	}
 	if e.maxTime > 0 && r.elapsed > e.maxTime {
-		return &problem{msg: fmt.Sprintf("it answered in %s, more than the %s allowed (max_time)", round(r.elapsed), e.maxTime)}
+		return &problem{
+			msg:   fmt.Sprintf("it answered in %s, more than the %s allowed (max_time)", round(r.elapsed), e.maxTime),
+			quiet: fmt.Sprintf("it answered in %s, slower than this check allows", round(r.elapsed)),
+		}
 	}
 	return e.content.check(r.header, r.body, r.JSON, v)
 }
@@ -302,7 +340,10 @@ func (c *content) check(h http.Header, body []byte, doc func() (any, error), v v
 			if s.present {
 				got = "it is " + show(s.v)
 			}
-			return &problem{msg: fmt.Sprintf("its %s header should %s, but %s", hc.name, hc.m.describe(v), got)}
+			return &problem{
+				msg:   fmt.Sprintf("its %s header should %s, but %s", hc.name, hc.m.describe(v), got),
+				quiet: fmt.Sprintf("its %s header is not what this check expects (%s)", hc.name, got),
+			}
 		}
 	}
 	if c.body != nil {
@@ -312,7 +353,10 @@ func (c *content) check(h http.Header, body []byte, doc func() (any, error), v v
 			if len(body) > 0 {
 				got = "it is " + show(trim(string(body), 200))
 			}
-			return &problem{msg: fmt.Sprintf("its body should %s, but %s", c.body.describe(v), got)}
+			return &problem{
+				msg:   fmt.Sprintf("its body should %s, but %s", c.body.describe(v), got),
+				quiet: fmt.Sprintf("its body is not what this check expects (%s)", got),
+			}
 		}
 	}
 	if !c.needsJSON() {
@@ -327,6 +371,7 @@ func (c *content) check(h http.Header, body []byte, doc func() (any, error), v v
 		if d := diff(want, got, "$"); d != nil {
 			return &problem{
 				msg:      "the JSON body is not the one expected: " + d.String(),
+				quiet:    "the JSON body is not the one this check expects: " + d.quiet(),
 				expected: pretty(want),
 				actual:   trim(pretty(got), 4000),
 			}
@@ -343,7 +388,11 @@ func (c *content) check(h http.Header, body []byte, doc func() (any, error), v v
 		if pc.m.test(s, v) {
 			continue
 		}
-		p := &problem{msg: fmt.Sprintf("%s should %s, but %s", pc.src, pc.m.describe(v), s.got(typed(pc.m, s, v)))}
+		got := s.got(typed(pc.m, s, v))
+		p := &problem{
+			msg:   fmt.Sprintf("%s should %s, but %s", pc.src, pc.m.describe(v), got),
+			quiet: fmt.Sprintf("%s is not what this check expects (%s)", pc.src, got),
+		}
 		if eq, ok := pc.m.(equalsM); ok && s.present {
 			want := v.renderValue(eq.want)
 			if d := diff(want, s.v, pc.src); d != nil && d.path != pc.src {
@@ -357,6 +406,7 @@ func (c *content) check(h http.Header, body []byte, doc func() (any, error), v v
 		if err := c.schema.s.Validate(got); err != nil {
 			return &problem{
 				msg:      "the JSON body does not match the schema expected: " + schemaErrors(err),
+				quiet:    "the JSON body does not have the shape this check expects" + schemaPlaces(err),
 				expected: pretty(c.schema.src),
 				actual:   trim(pretty(got), 4000),
 			}

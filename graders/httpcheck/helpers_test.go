@@ -146,11 +146,17 @@ func compile(t testing.TB, ks runner.Kinds, kind, with string, files map[string]
 // compileIn compiles kind in an exercise with these service blocks.
 func compileIn(t testing.TB, ks runner.Kinds, kind, with string, files, blocks map[string]string) (runner.Checker, error) {
 	t.Helper()
+	return compileParams(t, ks, kind, with, files, blocks, false)
+}
+
+// compileParams compiles kind as a visible or hidden check.
+func compileParams(t testing.TB, ks runner.Kinds, kind, with string, files, blocks map[string]string, hidden bool) (runner.Checker, error) {
+	t.Helper()
 	fsys := fstest.MapFS{}
 	for name, body := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(body)}
 	}
-	return ks[kind].Compile(runner.Params{Decode: decoder(t, with), Files: fsys, Service: serviceBlocks(t, blocks)})
+	return ks[kind].Compile(runner.Params{Decode: decoder(t, with), Files: fsys, Service: serviceBlocks(t, blocks), Hidden: hidden})
 }
 
 // run prepares and runs a check as the runner does.

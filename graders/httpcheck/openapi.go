@@ -150,7 +150,7 @@ func (k *kinds) compileOpenAPI(p runner.Params) (runner.Checker, error) {
 	}
 	sc := scope{}
 	if len(prm.Setup) > 0 {
-		c.setup = &sequence{what: "Setup request", port: s.port, command: s.command}
+		c.setup = &sequence{what: "Setup request", port: s.port, command: s.command, hidden: p.Hidden}
 		for i, rs := range prm.Setup {
 			r, err := compileRequest(rs, fmt.Sprintf("setup[%d]", i), sc)
 			if err != nil {

@@ -267,6 +267,9 @@ type sequence struct {
 	requests []*request
 	// what names them in messages: "Request" or "Setup request".
 	what string
+	// hidden: the check is hidden, so messages never quote what it
+	// expects (CI shows them; the expected values are the answers).
+	hidden bool
 	port int
 	// command starts the learner's server by hand.
 	command string
@@ -324,7 +327,7 @@ func (s *sequence) one(ctx context.Context, cl *client, t Target, v vars, i, n i
 	// (the Location of what it created).
 	capErr := r.capture(resp, v)
 	if p := r.expect.check(resp, v); p != nil {
-		out := s.failure(ctx, t, i, n, r, o, resp, p.msg)
+		out := s.failure(ctx, t, i, n, r, o, resp, p.text(s.hidden))
 		out.Expected, out.Actual = p.expected, p.actual
 		return &out
 	}

@@ -59,7 +59,7 @@ func (k *kinds) compileRequests(p runner.Params) (runner.Checker, error) {
 	if len(prm.Requests) == 0 {
 		return nil, paramErr("requests", "is required: at least one request, like {path: /todos, expect: {status: 200}}")
 	}
-	c := &requestsCheck{seq: &sequence{what: "Request", port: s.port, command: s.command}}
+	c := &requestsCheck{seq: &sequence{what: "Request", port: s.port, command: s.command, hidden: p.Hidden}}
 	sc := scope{}
 	for i, rs := range prm.Requests {
 		r, err := compileRequest(rs, fmt.Sprintf("requests[%d]", i), sc)
@@ -96,7 +96,7 @@ func (c *requestsCheck) run(ctx context.Context, _ runner.Attempt, t Target) run
 		return *out
 	}
 	if len(c.webhooks) > 0 {
-		if out := awaitHooks(ctx, t, baseline, c.webhooks, v); out != nil {
+		if out := awaitHooks(ctx, t, baseline, c.webhooks, v, c.seq.hidden); out != nil {
 			return *out
 		}
 	}

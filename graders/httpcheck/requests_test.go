@@ -437,3 +437,41 @@ func TestNoServerNoError(t *testing.T) {
 		t.Fatalf("%s: %s", out.Status, out.Message)
 	}
 }
+
+// TestHiddenMessages: a hidden check's message (which CI shows) says what
+// came back and where it differs, never the values the check expects.
+func TestHiddenMessages(t *testing.T) {
+	tests := []struct {
+		with   string
+		secret string // in the visible message, not in the hidden one
+		quiet  string
+	}{
+		{"requests: [{path: /todos/99, expect: {status: 418}}]", "418", "it answered 404, not the status this check expects"},
+		{"requests: [{path: /slow, expect: {max_time: 10ms}}]", "", "no answer came within 10ms"},
+		{"requests: [{path: /text, expect: {headers: {X-Count: '42'}}}]", "42", `its X-Count header is not what this check expects (it is "3")`},
+		{"requests: [{path: /text, expect: {body: {contains: secret-word}}}]", "secret-word", "its body is not what this check expects"},
+		{"requests: [{path: /numbers, expect: {json: {a: 1, b: 10, big: 12345678901234567890, tags: [x, secret-tag], name: Ada, none: null}}}]", "secret-tag", `the JSON body is not the one this check expects: it differs at $.tags[1] (got "y")`},
+		{"requests: [{path: /numbers, expect: {jsonpath: {$.name: Secretary}}}]", "Secretary", `$.name is not what this check expects (it is "Ada")`},
+		{"requests: [{path: /numbers, expect: {schema: {properties: {name: {type: integer}}}}}]", "want integer", "the JSON body does not have the shape this check expects (at $.name)"},
+	}
+	for _, tt := range tests {
+		for _, hidden := range []bool{false, true} {
+			srv := MustServe(t, todoServer())
+			c, err := compileParams(t, Kinds(srv), "http.requests", tt.with, nil, pythonServer, hidden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := run(t, c)
+			switch {
+			case out.Status != runner.Fail:
+				t.Errorf("%s (hidden %v): %s %s", tt.with, hidden, out.Status, out.Message)
+			case !hidden && !strings.Contains(out.Message, tt.secret):
+				t.Errorf("%s: the visible message lacks %q:\n%s", tt.with, tt.secret, out.Message)
+			case hidden && tt.secret != "" && strings.Contains(out.Message, tt.secret):
+				t.Errorf("%s: the hidden message gives away %q:\n%s", tt.with, tt.secret, out.Message)
+			case hidden && !strings.Contains(out.Message, tt.quiet):
+				t.Errorf("%s: the hidden message lacks %q:\n%s", tt.with, tt.quiet, out.Message)
+			}
+		}
+	}
+}

@@ -203,6 +203,18 @@ func (d difference) String() string {
 	return fmt.Sprintf("%s should be %s, got %s", d.path, d.expected, d.got)
 }
 
+// quiet says where the values differ and what is there, not what should
+// be: for a hidden check.
+func (d difference) quiet() string {
+	switch {
+	case d.got == "":
+		return d.path + " is missing"
+	case d.expected == "":
+		return fmt.Sprintf("%s should not be there (got %s)", d.path, d.got)
+	}
+	return fmt.Sprintf("it differs at %s (got %s)", d.path, d.got)
+}
+
 // diff returns the first difference between want and got, in document
 // order (object keys sorted), or nil when they are equal.
 func diff(want, got any, path string) *difference {

@@ -108,7 +108,7 @@ func (w *webhook) mismatch(h attempt.Hook, v vars) string {
 // those grader received after baseline, each within its `within` of the
 // end of the requests. It returns nil when they all have, else the
 // failing outcome.
-func awaitHooks(ctx context.Context, t Target, baseline int, ws []*webhook, v vars) *runner.Outcome {
+func awaitHooks(ctx context.Context, t Target, baseline int, ws []*webhook, v vars, hidden bool) *runner.Outcome {
 	start := time.Now()
 	longest := time.Duration(0)
 	for _, w := range ws {
@@ -144,7 +144,7 @@ func awaitHooks(ctx context.Context, t Target, baseline int, ws []*webhook, v va
 		if now >= longest || ctx.Err() != nil {
 			for i, j := range assign {
 				if j < 0 {
-					out := runner.Failed("%s", hookFailure(ctx, t, i, ws, got, assign, v))
+					out := runner.Failed("%s", hookFailure(ctx, t, i, ws, got, assign, v, hidden))
 					return &out
 				}
 			}
@@ -201,11 +201,16 @@ func matchHooks(ws []*webhook, got []attempt.Hook, seen []time.Duration, v vars)
 	return assign
 }
 
-// hookFailure says which webhook never came and what came instead.
-func hookFailure(ctx context.Context, t Target, i int, ws []*webhook, got []attempt.Hook, assign []int, v vars) string {
+// hookFailure says which webhook never came and what came instead (for a
+// hidden check, without saying what it expected).
+func hookFailure(ctx context.Context, t Target, i int, ws []*webhook, got []attempt.Hook, assign []int, v vars, hidden bool) string {
 	w := ws[i]
 	var b strings.Builder
-	fmt.Fprintf(&b, "Webhook %d of %d: expected your server to send %s to $HOOKS_URL (http://hooks:9000) within %s after the requests, but ", i+1, len(ws), w.label(v), w.within)
+	if hidden {
+		fmt.Fprintf(&b, "Webhook %d of %d: expected your server to send a request this check describes to $HOOKS_URL (http://hooks:9000) within %s after the requests, but ", i+1, len(ws), w.within)
+	} else {
+		fmt.Fprintf(&b, "Webhook %d of %d: expected your server to send %s to $HOOKS_URL (http://hooks:9000) within %s after the requests, but ", i+1, len(ws), w.label(v), w.within)
+	}
 	if len(got) == 0 {
 		b.WriteString("it sent nothing there while this check ran. Your server finds the address in the HOOKS_URL environment variable.")
 	} else {
@@ -222,8 +227,11 @@ func hookFailure(ctx context.Context, t Target, i int, ws []*webhook, got []atte
 				break
 			}
 			why := w.mismatch(h, v)
-			if why == "" {
+			switch {
+			case why == "":
 				why = fmt.Sprintf("it matches, but it is the one webhook %d expects", taken[j]+1)
+			case hidden:
+				why = "not the one expected"
 			}
 			fmt.Fprintf(&b, "\n    %s %s: %s; body %s", h.Method, h.Path, why, showBody(h.Body))
 		}

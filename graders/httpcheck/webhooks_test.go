@@ -131,3 +131,15 @@ func TestWebhooksUnreadable(t *testing.T) {
 		t.Fatalf("%s: %s", out.Status, out.Message)
 	}
 }
+
+func TestWebhooksHidden(t *testing.T) {
+	srv := hookServer(t, 0, hook("/orders", goodSig, `{"order_id": 8}`))
+	c, err := compileParams(t, Kinds(srv), "http.requests", "requests: [{method: POST, path: /orders}]\nwebhooks: [{path: /secret-path, within: 200ms}]", nil, pythonServer, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, c)
+	if out.Status != runner.Fail || strings.Contains(out.Message, "secret-path") || !strings.Contains(out.Message, `POST /orders: not the one expected; body {"order_id": 8}`) {
+		t.Fatalf("%s: %s", out.Status, out.Message)
+	}
+}
