@@ -270,7 +270,7 @@ type sequence struct {
 	// hidden: the check is hidden, so messages never quote what it
 	// expects (CI shows them; the expected values are the answers).
 	hidden bool
-	port int
+	port   int
 	// command starts the learner's server by hand.
 	command string
 }
