@@ -173,6 +173,7 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	}
 	svc, err := e.StartService(ctx, ServiceSpec{
 		Service:   "probe",
+		Name:      "grader-probe-" + randomHex(6),
 		Image:     s.Image,
 		Cmd:       []string{"python3", "-u", "-c", fmt.Sprintf(probeScript, HooksPort, probeControl, probeForward)},
 		Env:       env,
