@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strconv"
@@ -138,6 +139,49 @@ func (a *App) start(ctx context.Context) error {
 	}()
 	a.timer = time.AfterFunc(r.lim.Timeout, func() { a.kill(LimitTimeout) })
 	return nil
+}
+
+// Restart ends every process of the app and starts its command again in
+// the same container: the same files (with whatever the last process wrote
+// to them), a new process, and a fresh count of its output. It is how a
+// check gets a fresh server without paying for a new container. An app
+// that a limit stopped cannot be restarted (its container is dead): start
+// a new one.
+func (a *App) Restart(ctx context.Context) error {
+	a.mu.Lock()
+	limited := a.limit != ""
+	a.mu.Unlock()
+	if limited {
+		return fmt.Errorf("the app was stopped for its %s limit", a.limit)
+	}
+	e, r := a.r.e, a.r
+	// As the learner's own user, kill(-1): every process it can signal,
+	// which is every process the app started and nothing of grader's.
+	ex, err := e.api.ExecCreate(ctx, r.id, client.ExecCreateOptions{
+		User: r.s.user(), Cmd: []string{"/bin/sh", "-c", "kill -KILL -1"}, AttachStdout: true, AttachStderr: true,
+	})
+	if err != nil {
+		return e.engineErr("stop the server's processes", err)
+	}
+	att, err := e.api.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{})
+	if err != nil {
+		return e.engineErr("stop the server's processes", err)
+	}
+	_, _ = io.Copy(io.Discard, att.Reader)
+	att.Close()
+	select {
+	case <-a.done:
+	case <-time.After(r.lim.Grace):
+		return fmt.Errorf("the server's processes did not stop within %s", r.lim.Grace)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	a.out.Reset()
+	a.done = make(chan struct{})
+	return a.start(ctx)
 }
 
 // kill ends the app for a limit, keeping its container (and output) until
@@ -328,6 +372,13 @@ func (t *tailBuffer) Write(p []byte) {
 		t.buf = append(t.buf[:0], t.buf[over:]...)
 	}
 	t.buf = append(t.buf, p...)
+}
+
+// Reset forgets what was kept.
+func (t *tailBuffer) Reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = t.buf[:0]
 }
 
 // Bytes returns a copy of what is kept.

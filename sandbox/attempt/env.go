@@ -103,8 +103,18 @@ func (e *Env) Server(ctx context.Context, req Request) (*Server, error) {
 	}
 	var probe *sandbox.Probe
 	if e.shared != nil {
-		// A restart keeps the probe: it finds the new process by its name.
+		// A restart keeps the probe, and where it can the container: the
+		// server's processes are killed and its command run again.
 		probe = e.shared.probe
+		if err := e.shared.app.Restart(ctx); err == nil {
+			srv := &Server{app: e.shared.app, probe: probe, env: e, port: req.Server.Port}
+			err := srv.waitReady(ctx, req.Server)
+			var se *StartError
+			if err == nil || errors.As(err, &se) {
+				e.shared, e.sharedErr = srv, err
+			}
+			return srv, err
+		}
 		if err := e.shared.app.Stop(ctx); err != nil {
 			return nil, err
 		}

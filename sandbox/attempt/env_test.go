@@ -100,9 +100,14 @@ func spec(t *testing.T, ready time.Duration) *ServerSpec {
 const server = `
 import os
 from http.server import BaseHTTPRequestHandler, HTTPServer
+count = 0
 class H(BaseHTTPRequestHandler):
     def do_GET(self):
+        global count
+        count += 1
         body = os.environ.get("DATABASE_URL", "no database").encode()
+        if self.path == "/count":
+            body = str(count).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -130,6 +135,9 @@ func TestServerAnswersThroughTheProbe(t *testing.T) {
 	if string(body) != "no database" {
 		t.Errorf("body %q", body)
 	}
+	if got := get(t, s.URL()+"/count"); got != "2" {
+		t.Errorf("count = %s after two requests", got)
+	}
 	again, err := env.Server(t.Context(), Request{Server: spec(t, 20*time.Second)})
 	if err != nil || again != s {
 		t.Errorf("the second check got another server (%v)", err)
@@ -138,17 +146,23 @@ func TestServerAnswersThroughTheProbe(t *testing.T) {
 	if err != nil || fresh == s {
 		t.Fatalf("a fresh server is the old one (%v)", err)
 	}
-	if got := s.Exited(t.Context()); got == "" {
-		t.Error("the old server still runs after a restart")
+	if got := get(t, fresh.URL()+"/count"); got != "1" {
+		t.Errorf("the restarted server has answered %s requests: it is not a new process", got)
 	}
-	resp, err = http.Get(fresh.URL() + "/")
-	if err != nil {
-		t.Fatalf("the restarted server does not answer: %v", err)
-	}
-	resp.Body.Close()
 	if later, err := env.Server(t.Context(), Request{Server: spec(t, 20*time.Second)}); err != nil || later != fresh {
 		t.Errorf("the checks after a restart do not share the restarted server (%v)", err)
 	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 // startError starts code and returns the StartError it must give.
