@@ -89,14 +89,9 @@ func TestAppServesThroughTheProbe(t *testing.T) {
 	if ok, why := waitReachable(t, p, 20*time.Second); !ok {
 		t.Fatalf("never reachable: %s; output %q", why, app.Output())
 	}
-	resp, err := http.Get(p.URL + "/todos")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != "hello from /todos" {
-		t.Fatalf("got %d %q", resp.StatusCode, body)
+	status, body := fetch(t, p.URL+"/todos")
+	if status != 200 || body != "hello from /todos" {
+		t.Fatalf("got %d %q", status, body)
 	}
 	if got := app.Exited(t.Context()); got != "" {
 		t.Errorf("Exited = %q while it runs", got)
@@ -189,13 +184,8 @@ HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
 	if ok, why := waitReachable(t, p, 30*time.Second); !ok {
 		t.Fatalf("never reachable: %s", why)
 	}
-	resp, err := http.Get(p.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if strings.Contains(string(body), "REACHED") || !strings.Contains(string(body), "blocked") {
+	_, body := fetch(t, p.URL+"/")
+	if strings.Contains(body, "REACHED") || !strings.Contains(body, "blocked") {
 		t.Fatalf("the app reached beyond its network:\n%s", body)
 	}
 }
@@ -293,13 +283,20 @@ HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
 	if ok, why := waitReachable(t, p, 30*time.Second); !ok {
 		t.Fatalf("never reachable: %s", why)
 	}
-	resp, err := http.Get(p.URL + "/")
+	_, body := fetch(t, p.URL+"/")
+	if body != "blocked" {
+		t.Fatalf("one attempt's server reached another's at %s: %s", ep.IPAddress, body)
+	}
+}
+
+// fetch GETs url and returns the status and body.
+func fetch(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(body) != "blocked" {
-		t.Fatalf("one attempt's server reached another's at %s: %s", ep.IPAddress, body)
-	}
+	return resp.StatusCode, string(body)
 }
