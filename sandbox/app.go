@@ -126,16 +126,12 @@ func (a *App) start(ctx context.Context) error {
 		}
 		return len(p), nil
 	})
-	var wmu sync.Mutex
-	locked := writerFunc(func(p []byte) (int, error) {
-		wmu.Lock()
-		defer wmu.Unlock()
-		return w(p)
-	})
 	go func() {
 		defer close(a.done)
 		defer att.Close()
-		_, _ = stdcopy.StdCopy(locked, locked, att.Reader)
+		// StdCopy writes stdout and stderr from this goroutine alone, so
+		// the count needs no lock.
+		_, _ = stdcopy.StdCopy(w, w, att.Reader)
 	}()
 	a.timer = time.AfterFunc(r.lim.Timeout, func() { a.kill(LimitTimeout) })
 	return nil

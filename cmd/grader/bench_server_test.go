@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/backendroadmap/grader/exercises"
+	"github.com/backendroadmap/grader/sandbox"
 )
 
 // BenchmarkServerCheck times a whole `grader check` of a solved api-todo
@@ -84,19 +83,17 @@ func serverFloor(b *testing.B, image, ws string) time.Duration {
 	return time.Since(start)
 }
 
-// localImage resolves a public image name through the repository's image map.
+// localImage resolves a public image name through the tests' image map.
 func localImage(b *testing.B, public string) string {
 	b.Helper()
-	data, err := os.ReadFile(imageMap)
+	m, err := sandbox.LoadImageMap(func(k string) string {
+		if k == sandbox.ImageMapEnv {
+			return imageMap
+		}
+		return ""
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(bytes.TrimSpace(data), &m); err != nil {
-		b.Fatal(err)
-	}
-	if v := m[public]; v != "" {
-		return v
-	}
-	return public
+	return m.Resolve(public)
 }

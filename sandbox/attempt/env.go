@@ -101,30 +101,30 @@ func (e *Env) Server(ctx context.Context, req Request) (*Server, error) {
 	if err := e.setup(ctx, req); err != nil {
 		return nil, err
 	}
-	var probe *sandbox.Probe
-	if e.shared != nil {
-		// A restart keeps the probe, and where it can the container: the
-		// server's processes are killed and its command run again.
-		probe = e.shared.probe
-		if err := e.shared.app.Restart(ctx); err == nil {
-			srv := &Server{app: e.shared.app, probe: probe, env: e, port: req.Server.Port}
-			err := srv.waitReady(ctx, req.Server)
-			var se *StartError
-			if err == nil || errors.As(err, &se) {
-				e.shared, e.sharedErr = srv, err
-			}
-			return srv, err
-		}
-		if err := e.shared.app.Stop(ctx); err != nil {
-			return nil, err
-		}
-	}
-	srv, err := e.start(ctx, req, probe)
+	srv, err := e.startOrRestart(ctx, req)
 	var se *StartError
 	if err == nil || errors.As(err, &se) {
 		e.shared, e.sharedErr = srv, err
 	}
 	return srv, err
+}
+
+// startOrRestart starts the attempt's server, or restarts the running one.
+// A restart keeps the probe, and where it can the container: the server's
+// processes are killed and its command run again.
+func (e *Env) startOrRestart(ctx context.Context, req Request) (*Server, error) {
+	if e.shared == nil {
+		return e.start(ctx, req, nil)
+	}
+	probe := e.shared.probe
+	if err := e.shared.app.Restart(ctx); err == nil {
+		srv := &Server{app: e.shared.app, probe: probe, env: e, port: req.Server.Port}
+		return srv, srv.waitReady(ctx, req.Server)
+	}
+	if err := e.shared.app.Stop(ctx); err != nil {
+		return nil, err
+	}
+	return e.start(ctx, req, probe)
 }
 
 // setup makes what every server of the attempt shares: the network, the
