@@ -115,17 +115,7 @@ func (a *App) start(ctx context.Context) error {
 		return e.engineErr("start the server's command", err)
 	}
 	a.execID = ex.ID
-	total := int64(0)
-	var flood sync.Once
-	w := writerFunc(func(p []byte) (int, error) {
-		a.out.Write(p)
-		total += int64(len(p))
-		if total > r.lim.Output {
-			flood.Do(func() { go a.kill(LimitOutput) })
-			return 0, errOutputCap
-		}
-		return len(p), nil
-	})
+	w := floodWriter(a.out, r.lim.Output, func() { a.kill(LimitOutput) })
 	go func() {
 		defer close(a.done)
 		defer att.Close()
@@ -135,6 +125,23 @@ func (a *App) start(ctx context.Context) error {
 	}()
 	a.timer = time.AfterFunc(r.lim.Timeout, func() { a.kill(LimitTimeout) })
 	return nil
+}
+
+// floodWriter keeps a server's output in out and, once it has printed
+// more than max in all, calls flood (once, on a goroutine of its own) and
+// stops taking more. One goroutine writes to it, so the count needs no lock.
+func floodWriter(out *tailBuffer, max int64, flood func()) io.Writer {
+	var total int64
+	var once sync.Once
+	return writerFunc(func(p []byte) (int, error) {
+		out.Write(p)
+		total += int64(len(p))
+		if total > max {
+			once.Do(func() { go flood() })
+			return 0, errOutputCap
+		}
+		return len(p), nil
+	})
 }
 
 // Restart ends every process of the app and starts its command again in
@@ -205,11 +212,8 @@ func (a *App) Exited(ctx context.Context) string {
 	a.mu.Lock()
 	limit := a.limit
 	a.mu.Unlock()
-	switch limit {
-	case LimitOutput:
-		return fmt.Sprintf("was stopped: it printed more than %s of output", sizeString(a.r.lim.Output))
-	case LimitTimeout:
-		return fmt.Sprintf("was stopped after running for %s", a.r.lim.Timeout)
+	if msg := stoppedFor(limit, a.r.lim); msg != "" {
+		return msg
 	}
 	in, err := a.r.e.api.ExecInspect(ctx, a.execID, client.ExecInspectOptions{})
 	if err != nil {
@@ -232,6 +236,18 @@ func (a *App) Exited(ctx context.Context) string {
 	default:
 		return fmt.Sprintf("exited with status %d", code)
 	}
+}
+
+// stoppedFor says how a server that the sandbox stopped for limit ended,
+// or "" for no limit.
+func stoppedFor(limit Limit, l Limits) string {
+	switch limit {
+	case LimitOutput:
+		return fmt.Sprintf("was stopped: it printed more than %s of output", sizeString(l.Output))
+	case LimitTimeout:
+		return fmt.Sprintf("was stopped after running for %s", l.Timeout)
+	}
+	return ""
 }
 
 // Listener is a TCP socket the app listens on.

@@ -20,8 +20,12 @@
 // bonus, exec output never reaches the engine's json-file log. Images must
 // therefore provide `sleep`; the ones `make images` builds do.
 //
-// Every container, volume and network carries the [LabelManaged], [LabelOwner]
-// and [LabelCreated] labels. Each run removes what it created with a fresh
+// [Engine.RunWarm] keeps the holder for a learner's next run of the same
+// image (their own checks, never a batch), hardened the same, reset between
+// runs and verified from the host's view of its cgroup; see warm.go.
+//
+// Every container, built image, volume and network carries the
+// [LabelManaged], [LabelOwner] and [LabelCreated] labels. Each run removes what it created with a fresh
 // context, so a cancelled run still cleans up; [Engine.Close] removes whatever a
 // run left behind; [Engine.GC] (`grader gc`) sweeps what a crashed process
 // left. testcontainers' reaper (Ryuk) cannot be pulled without a registry, so
@@ -36,6 +40,17 @@
 // [Engine] is the only thing in grader that talks to Docker: other packages
 // (sandbox/postgres included) go through it, so labels, image checks, the
 // mapping of engine failures to [ErrNoDocker] and cleanup live here once.
+//
+// A learner's Dockerfile is built by [Engine.BuildImage], as untrusted code
+// too: the legacy builder with no network for RUN steps, limits on each
+// step's container, a host-enforced timeout, a capped build context (what
+// `docker build .` would send, .dockerignore honoured) and output, no
+// pulling, and FROM only through the image map ("from:" keys), on a copy of
+// the Dockerfile parsed with BuildKit's own parser ([ParseDockerfile]). The
+// image is labelled like every resource; [Image.Layers] reads what each
+// layer the Dockerfile added holds (a file deleted later still ships), and
+// [Engine.StartImage] runs it as a server with its own user and command,
+// hardened but for the read-only root.
 //
 // Images named by exercises (postgres:16, python:3.12, ...) go through an
 // [ImageMap], so an air-gapped machine can point them at local builds

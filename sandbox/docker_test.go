@@ -95,6 +95,13 @@ func assertNoLeftovers(t *testing.T, e *Engine) {
 	for _, v := range vs.Items {
 		t.Errorf("volume left behind: %s", v.Name)
 	}
+	is, err := e.api.ImageList(ctx, client.ImageListOptions{Filters: f})
+	if err != nil {
+		t.Fatalf("list images: %v", err)
+	}
+	for _, im := range is.Items {
+		t.Errorf("image left behind: %s %v", short(im.ID), im.RepoTags)
+	}
 }
 
 func mustRun(t *testing.T, e *Engine, s Spec) *Result {

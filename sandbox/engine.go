@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"slices"
@@ -44,6 +45,10 @@ type dockerAPI interface {
 
 	ImageInspect(ctx context.Context, ref string, o ...client.ImageInspectOption) (client.ImageInspectResult, error)
 	ImagePull(ctx context.Context, ref string, o client.ImagePullOptions) (client.ImagePullResponse, error)
+	ImageBuild(ctx context.Context, buildContext io.Reader, o client.ImageBuildOptions) (client.ImageBuildResult, error)
+	ImageSave(ctx context.Context, refs []string, o ...client.ImageSaveOption) (client.ImageSaveResult, error)
+	ImageRemove(ctx context.Context, ref string, o client.ImageRemoveOptions) (client.ImageRemoveResult, error)
+	ImageList(ctx context.Context, o client.ImageListOptions) (client.ImageListResult, error)
 
 	ContainerCreate(ctx context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error)
 	ContainerStart(ctx context.Context, id string, o client.ContainerStartOptions) (client.ContainerStartResult, error)
@@ -63,6 +68,7 @@ type dockerAPI interface {
 	ExecCreate(ctx context.Context, id string, o client.ExecCreateOptions) (client.ExecCreateResult, error)
 	ExecAttach(ctx context.Context, execID string, o client.ExecAttachOptions) (client.ExecAttachResult, error)
 	ExecInspect(ctx context.Context, execID string, o client.ExecInspectOptions) (client.ExecInspectResult, error)
+	ExecStart(ctx context.Context, execID string, o client.ExecStartOptions) (client.ExecStartResult, error)
 
 	VolumeCreate(ctx context.Context, o client.VolumeCreateOptions) (client.VolumeCreateResult, error)
 	VolumeRemove(ctx context.Context, id string, o client.VolumeRemoveOptions) (client.VolumeRemoveResult, error)
@@ -109,7 +115,7 @@ type Engine struct {
 
 // resource is one thing on the engine this process created.
 type resource struct {
-	kind string // "container", "volume" or "network"
+	kind string // "container", "image", "volume" or "network"
 	id   string
 }
 
@@ -220,6 +226,10 @@ func (e *Engine) remove(ctx context.Context, r resource) error {
 		_, err = e.api.VolumeRemove(ctx, r.id, client.VolumeRemoveOptions{Force: true})
 	case "network":
 		err = e.removeNetwork(ctx, r.id)
+	case "image":
+		// Force: a stopped container of it (another check's) must not keep
+		// it; PruneChildren: its build's untagged intermediate images go too.
+		_, err = e.api.ImageRemove(ctx, r.id, client.ImageRemoveOptions{Force: true, PruneChildren: true})
 	}
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("remove %s %s: %w", r.kind, short(r.id), err)
@@ -262,8 +272,8 @@ func removing(err error) bool {
 	return cerrdefs.IsConflict(err) && strings.Contains(err.Error(), "already in progress")
 }
 
-// Close removes every container, volume and network this engine created that
-// is still there (containers first), then closes the connection. Call it on
+// Close removes every container, image, volume and network this engine
+// created that is still there (containers first), then closes the connection. Call it on
 // every exit path, including SIGINT and SIGTERM. It is safe to call twice.
 func (e *Engine) Close() error {
 	e.mu.Lock()
@@ -273,7 +283,7 @@ func (e *Engine) Close() error {
 		rs = append(rs, r)
 	}
 	e.mu.Unlock()
-	order := map[string]int{"container": 0, "volume": 1, "network": 2}
+	order := map[string]int{"container": 0, "image": 1, "volume": 2, "network": 3}
 	slices.SortFunc(rs, func(a, b resource) int { return order[a.kind] - order[b.kind] })
 	var errs []error
 	for _, r := range rs {

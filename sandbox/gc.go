@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/client"
 )
 
-// Resource is one labelled container, volume or network on the engine, as
-// [Engine.Leftovers] finds it.
+// Resource is one labelled container, image, volume or network on the
+// engine, as [Engine.Leftovers] finds it.
 type Resource struct {
-	Kind    string // "container", "volume" or "network"
+	Kind    string // "container", "image", "volume" or "network"
 	ID      string
 	Name    string
 	Owner   string    // LabelOwner: pid@host of the process that made it
@@ -30,7 +31,8 @@ func (r Resource) String() string {
 	return fmt.Sprintf("%s %s (owner %s, %s)", r.Kind, r.Name, r.Owner, age)
 }
 
-// Leftovers lists every resource carrying [LabelManaged], of any owner,
+// Leftovers lists every resource carrying [LabelManaged] (images built by
+// [Engine.BuildImage] included), of any owner,
 // created more than olderThan ago (0: all), containers first. A resource
 // without a readable [LabelCreated] counts as old.
 func (e *Engine) Leftovers(ctx context.Context, olderThan time.Duration) ([]Resource, error) {
@@ -57,6 +59,19 @@ func (e *Engine) Leftovers(ctx context.Context, olderThan time.Duration) ([]Reso
 			out = append(out, r)
 		}
 	}
+	is, err := e.api.ImageList(ctx, client.ImageListOptions{Filters: f})
+	if err != nil {
+		return nil, e.engineErr("list images", err)
+	}
+	for _, im := range is.Items {
+		if r, ok := keep(im.Labels); ok {
+			r.Kind, r.ID, r.Name = "image", im.ID, short(strings.TrimPrefix(im.ID, "sha256:"))
+			if len(im.RepoTags) > 0 {
+				r.Name = im.RepoTags[0]
+			}
+			out = append(out, r)
+		}
+	}
 	vs, err := e.api.VolumeList(ctx, client.VolumeListOptions{Filters: f})
 	if err != nil {
 		return nil, e.engineErr("list volumes", err)
@@ -77,7 +92,7 @@ func (e *Engine) Leftovers(ctx context.Context, olderThan time.Duration) ([]Reso
 			out = append(out, r)
 		}
 	}
-	order := map[string]int{"container": 0, "volume": 1, "network": 2}
+	order := map[string]int{"container": 0, "image": 1, "volume": 2, "network": 3}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Kind] < order[out[j].Kind] })
 	return out, nil
 }
@@ -89,7 +104,7 @@ func trimSlash(s string) string {
 	return s
 }
 
-// GC removes every labelled container, volume and network older than
+// GC removes every labelled container, image, volume and network older than
 // olderThan (0: all), whoever made them: what a crashed or killed grader left
 // behind. Containers go first so their volumes and networks are free. It
 // returns what it removed; it keeps going past a failure and joins the errors.

@@ -24,6 +24,12 @@ type ProbeSpec struct {
 	// Hooks also runs the webhook receiver, at host "hooks" port
 	// [HooksPort] on Network.
 	Hooks bool
+	// Browser is host:port on Network of the attempt's headless browser's
+	// DevTools endpoint (see [Engine.StartBrowser]); "" publishes no such
+	// port. The browser joins the network only, so grader reaches it
+	// through the probe, as it reaches the learner's server. It may be set
+	// before the browser exists: the forward then fails until it starts.
+	Browser string
 }
 
 // HooksPort is where the probe receives webhooks on the attempt's network.
@@ -33,6 +39,7 @@ const HooksPort = 9000
 const (
 	probeForward = 8080
 	probeControl = 8081
+	probeBrowser = 8082
 )
 
 // Probe is a started [ProbeSpec].
@@ -48,6 +55,9 @@ const (
 type Probe struct {
 	// URL is the base URL that reaches the target, like http://127.0.0.1:41234.
 	URL string
+	// BrowserAddr is 127.0.0.1:port, forwarded to [ProbeSpec.Browser]; ""
+	// without one.
+	BrowserAddr string
 
 	svc     *Service
 	control string
@@ -55,12 +65,15 @@ type Probe struct {
 
 // probeScript is the probe: a TCP forwarder to TARGET, a control port
 // (READY: can TARGET be reached now; HOOKS: the webhooks received, as
-// JSON), and, with HOOKS=1, an HTTP receiver that records every request.
+// JSON), with HOOKS=1 an HTTP receiver that records every request, and
+// with BROWSER set a second forwarder, to the browser's DevTools.
 const probeScript = `
 import base64, json, os, socket, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-host, port = os.environ["TARGET"].rsplit(":", 1)
-TARGET = (host, int(port))
+def addr(s):
+    host, port = s.rsplit(":", 1)
+    return (host, int(port))
+TARGET = addr(os.environ["TARGET"])
 BIND = socket.gethostbyname(socket.gethostname())
 hooks, lock = [], threading.Lock()
 
@@ -79,9 +92,9 @@ def pipe(a, b):
         except OSError:
             pass
 
-def forward(c):
+def forward(c, target=TARGET):
     try:
-        s = socket.create_connection(TARGET, timeout=5)
+        s = socket.create_connection(target, timeout=5)
     except OSError:
         c.close()
         return
@@ -155,6 +168,9 @@ if os.environ.get("HOOKS") == "1":
     srv = ThreadingHTTPServer(("0.0.0.0", %d), Hook)
     srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
+if os.environ.get("BROWSER"):
+    BROWSER = addr(os.environ["BROWSER"])
+    threading.Thread(target=serve, args=(%d, lambda c: forward(c, BROWSER)), daemon=True).start()
 threading.Thread(target=serve, args=(%d, control), daemon=True).start()
 serve(%d, forward)
 `
@@ -171,15 +187,20 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 		env = append(env, "HOOKS=1")
 		aliases = []string{"hooks"}
 	}
+	more := []int{probeControl}
+	if s.Browser != "" {
+		env = append(env, "BROWSER="+s.Browser)
+		more = append(more, probeBrowser)
+	}
 	svc, err := e.StartService(ctx, ServiceSpec{
 		Service:   "probe",
 		Name:      "grader-probe-" + randomHex(6),
 		Image:     s.Image,
-		Cmd:       []string{"python3", "-u", "-c", fmt.Sprintf(probeScript, HooksPort, probeControl, probeForward)},
+		Cmd:       []string{"python3", "-u", "-c", fmt.Sprintf(probeScript, HooksPort, probeBrowser, probeControl, probeForward)},
 		Env:       env,
 		User:      holderUser,
 		Port:      probeForward,
-		MorePorts: []int{probeControl},
+		MorePorts: more,
 		Memory:    128 * MiB,
 		Hardened:  true,
 	})
@@ -188,6 +209,9 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	}
 	p := &Probe{svc: svc, URL: fmt.Sprintf("http://127.0.0.1:%d", svc.HostPort),
 		control: net.JoinHostPort("127.0.0.1", strconv.Itoa(svc.HostPorts[probeControl]))}
+	if s.Browser != "" {
+		p.BrowserAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(svc.HostPorts[probeBrowser]))
+	}
 	fail := func(err error) (*Probe, error) {
 		_ = svc.Remove(ctx)
 		return nil, err
@@ -196,7 +220,7 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 		return fail(err)
 	}
 	// The probe answers once python has bound its ports.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // python starts slowly while builds share the cores (CI saw 20 s pass)
 	for {
 		_, _, err := p.Reachable(ctx)
 		if err == nil {

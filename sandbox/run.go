@@ -87,6 +87,10 @@ type run struct {
 	volume     string
 	id         string
 	stopReason atomic.Value // Limit set by the host side (timeout, output)
+	// warm, when set, makes this a run in a kept container (see
+	// [Engine.RunWarm]): created to outlive the run, and judged without
+	// stopping it when its counters can be read.
+	warm *warmRun
 }
 
 func randomHex(n int) string {
@@ -101,6 +105,9 @@ func (r *run) create(ctx context.Context) error {
 	e := r.e
 	cctx, cancel := creating(ctx)
 	defer cancel()
+	if r.warm != nil {
+		return r.createWarm(ctx, cctx)
+	}
 	vol, err := e.api.VolumeCreate(cctx, client.VolumeCreateOptions{
 		Name:   r.name + "-work",
 		Driver: "local",
@@ -121,7 +128,17 @@ func (r *run) create(ctx context.Context) error {
 		return e.engineErr("create work volume", err)
 	}
 
-	workDir := r.s.workDir()
+	return r.startHolder(ctx, cctx, holderCmd, e.labels(), mount.Mount{
+		Type: mount.TypeVolume, Source: r.volume, Target: r.s.workDir(),
+		VolumeOptions: &mount.VolumeOptions{NoCopy: true},
+	}, false)
+}
+
+// startHolder creates and starts the holder container with work mounted at
+// the work dir, then copies the files in. autoRemove makes the engine
+// remove it (and an anonymous work volume) once its holder exits.
+func (r *run) startHolder(ctx, cctx context.Context, holder []string, labels map[string]string, work mount.Mount, autoRemove bool) error {
+	e := r.e
 	hc := &container.HostConfig{
 		NetworkMode:    container.NetworkMode(r.s.network()),
 		ReadonlyRootfs: true,
@@ -130,31 +147,19 @@ func (r *run) create(ctx context.Context) error {
 		Privileged:     false,
 		Init:           ptr(true),
 		Tmpfs:          map[string]string{"/tmp": fmt.Sprintf("rw,exec,nosuid,nodev,size=%d,mode=1777", r.lim.Tmp)},
-		Mounts: []mount.Mount{{
-			Type: mount.TypeVolume, Source: r.volume, Target: workDir,
-			VolumeOptions: &mount.VolumeOptions{NoCopy: true},
-		}},
-		LogConfig: container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m", "max-file": "1"}},
-		Resources: container.Resources{
-			Memory:     r.lim.Memory,
-			MemorySwap: r.lim.Memory,
-			NanoCPUs:   int64(r.lim.CPUs * 1e9),
-			PidsLimit:  ptr(r.lim.Pids),
-			Ulimits: []*container.Ulimit{
-				{Name: "nofile", Soft: r.lim.NoFile, Hard: r.lim.NoFile},
-				{Name: "fsize", Soft: r.lim.FileSize, Hard: r.lim.FileSize},
-				{Name: "core", Soft: 0, Hard: 0},
-			},
-		},
+		Mounts:         []mount.Mount{work},
+		LogConfig:      cappedLog,
+		Resources:      lim(r.lim),
+		AutoRemove:     autoRemove,
 	}
 	cfg := &container.Config{
 		Image:           r.image,
-		Entrypoint:      holderCmd,
+		Entrypoint:      holder,
 		Cmd:             nil,
 		User:            holderUser,
 		WorkingDir:      "/",
 		Hostname:        "sandbox",
-		Labels:          e.labels(),
+		Labels:          labels,
 		NetworkDisabled: r.s.network() == "none",
 		StopSignal:      "SIGKILL",
 	}
@@ -181,13 +186,18 @@ func (r *run) create(ctx context.Context) error {
 		}
 		return e.engineErr("start container from "+r.image, err)
 	}
+	return r.copyIn(ctx)
+}
 
+// copyIn copies the spec's files and inline files into the work dir.
+func (r *run) copyIn(ctx context.Context) error {
+	e, workDir := r.e, r.s.workDir()
 	if r.s.Files == nil && len(r.s.Inline) == 0 {
 		return nil // an empty copy still costs the engine ~100 ms
 	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(tarInputs(pw, r.s.Files, r.s.Inline, r.uid, r.gid)) }()
-	_, err = e.api.CopyToContainer(ctx, r.id, client.CopyToContainerOptions{DestinationPath: workDir, Content: pr})
+	_, err := e.api.CopyToContainer(ctx, r.id, client.CopyToContainerOptions{DestinationPath: workDir, Content: pr})
 	pr.CloseWithError(io.ErrClosedPipe) // unblock the writer if the engine stopped reading
 	if err != nil {
 		var se *Error
@@ -265,6 +275,9 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
 		r.killAndInspect(kctx)
+		if r.warm != nil {
+			r.warm.killed = true
+		}
 		return nil, ctxErr
 	}
 	duration := time.Since(start)
@@ -307,8 +320,16 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	// The pids cgroup keeps its count whether or not the freeze worked (a
 	// fork bomb on a loaded machine can make the pause fail), so it is read
 	// either way.
-	pids := res.ExitCode != 0 && r.pidsFull(fctx)
-	oom := r.killAndInspect(fctx)
+	var pids, oom bool
+	if p, o, ok := r.warmCounters(); ok {
+		pids, oom = res.ExitCode != 0 && p, o
+		if reason != "" {
+			r.killAndInspect(fctx) // a host-side limit ended it: not kept
+		}
+	} else {
+		pids = res.ExitCode != 0 && r.pidsFull(fctx)
+		oom = r.killAndInspect(fctx)
+	}
 	switch {
 	case reason == LimitOutput:
 	case oom:
@@ -420,6 +441,9 @@ func (r *run) killAndInspect(ctx context.Context) bool {
 	e := r.e
 	// SIGKILL, then thaw: Docker 20.10 resumes a paused container it sends
 	// SIGKILL to, other versions may not; the unpause covers both.
+	if r.warm != nil {
+		r.warm.killed = true
+	}
 	_, _ = e.api.ContainerKill(ctx, r.id, client.ContainerKillOptions{Signal: "SIGKILL"})
 	_, _ = e.api.ContainerUnpause(ctx, r.id, client.ContainerUnpauseOptions{})
 	wctx, cancel := context.WithTimeout(ctx, r.lim.Grace)
@@ -516,3 +540,23 @@ type writerFunc func(p []byte) (int, error)
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func ptr[T any](v T) *T { return &v }
+
+// cappedLog keeps the engine's own log of a container small, whatever it
+// prints (output is captured, and capped, as it streams).
+var cappedLog = container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m", "max-file": "1"}}
+
+// lim is a container's resources under l: memory with no swap, CPUs,
+// pids, open files, file size, no core dumps.
+func lim(l Limits) container.Resources {
+	return container.Resources{
+		Memory:     l.Memory,
+		MemorySwap: l.Memory,
+		NanoCPUs:   int64(l.CPUs * 1e9),
+		PidsLimit:  ptr(l.Pids),
+		Ulimits: []*container.Ulimit{
+			{Name: "nofile", Soft: l.NoFile, Hard: l.NoFile},
+			{Name: "fsize", Soft: l.FileSize, Hard: l.FileSize},
+			{Name: "core", Soft: 0, Hard: 0},
+		},
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -99,7 +100,7 @@ var languages = map[string]language{
 // reserved variables are set by grader for every server.
 var reserved = []string{"PORT", "DATABASE_URL", "REDIS_URL", "HOOKS_URL"}
 
-var companionName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+var companionName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`) })
 
 // ConfigError is a mistake in a services.server block: Field names the
 // field inside the block ("" for the whole block).
@@ -161,7 +162,7 @@ func (c ServerConfig) Resolve() (*ServerSpec, error) {
 	names := map[string]bool{}
 	for i, cc := range c.Companions {
 		f := fmt.Sprintf("companions[%d]", i)
-		if !companionName.MatchString(cc.Name) || slices.Contains([]string{"app", "db", "redis", "hooks", "probe"}, cc.Name) || names[cc.Name] {
+		if !companionName().MatchString(cc.Name) || slices.Contains([]string{"app", "db", "redis", "hooks", "probe"}, cc.Name) || names[cc.Name] {
 			return nil, &ConfigError{Field: f + ".name", Msg: fmt.Sprintf("%q must be a unique lower-case host name (letters, digits, -) other than app, db, redis, hooks and probe", cc.Name)}
 		}
 		names[cc.Name] = true

@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/netip"
 	"net/url"
-	"os"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,10 +71,14 @@ type Env struct {
 	net        *sandbox.Network
 	hooks      *sandbox.Probe // the first probe also receives webhooks
 	dbURL      string
+	pg         *postgres.Server  // the server of the attempt's database
+	pgAttempt  *postgres.Attempt // the attempt's database, nil without one
 	redisURL   string
 	companions bool
 	shared     *Server
 	sharedErr  error
+	browser    *sandbox.Browser // started by the first check that asks (browser.go)
+	browserErr error
 	closers    []func(context.Context)
 	stoppers   []func(context.Context)
 	closed     bool
@@ -188,6 +189,12 @@ func (e *Env) database(ctx context.Context, db *Database) error {
 		return err
 	}
 	e.onClose(func(context.Context) { _ = att.Drop() })
+	// Before the learner's server opens its first session: the security
+	// checks read what PostgreSQL received (see [Server.Statements]).
+	if err := att.LogStatements(ctx); err != nil {
+		return err
+	}
+	e.pg, e.pgAttempt = srv, att
 	u, err := url.Parse(att.DSN)
 	if err != nil || u.Scheme == "" {
 		return fmt.Errorf("the attempt's database has no URL form")
@@ -253,9 +260,16 @@ func (e *Env) env(port int, extra []string) []string {
 func (e *Env) start(ctx context.Context, req Request, probe *sandbox.Probe) (*Server, error) {
 	const alias = "app"
 	spec := req.Server
-	files, err := workspace(e.dir)
+	files, err := sandbox.OpenWorkspace(e.dir, nil)
 	if err != nil {
 		return nil, err
+	}
+	defer files.Close()
+	if why, err := files.TooBig(); err != nil || why != "" {
+		if err != nil {
+			return nil, err
+		}
+		return nil, &StartError{Msg: "Your server was not started: " + why + "."}
 	}
 	appSpec := func(cmd []string, env []string, aliases ...string) sandbox.AppSpec {
 		return sandbox.AppSpec{
@@ -285,7 +299,7 @@ func (e *Env) start(ctx context.Context, req Request, probe *sandbox.Probe) (*Se
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
-		app, err = e.eng.StartApp(gctx, appSpec(spec.Cmd, e.env(spec.Port, env), alias))
+		app, err = e.eng.StartApp(gctx, appSpec(spec.Cmd, e.env(spec.Port, env), alias, browserHost))
 		return err
 	})
 	if newProbe {
@@ -293,6 +307,7 @@ func (e *Env) start(ctx context.Context, req Request, probe *sandbox.Probe) (*Se
 			var err error
 			probe, err = e.eng.StartProbe(gctx, sandbox.ProbeSpec{
 				Image: e.probeImage(), Network: e.net, Target: alias + ":" + strconv.Itoa(spec.Port), Hooks: true,
+				Browser: sandbox.BrowserTarget,
 			})
 			return err
 		})
@@ -540,49 +555,4 @@ func Tail(out []byte, maxLines, maxBytes int) string {
 		lines = lines[len(lines)-maxLines:]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// workspace is the learner's folder as their servers see it: read through
-// an os.Root (no link leaves it; the sandbox copies regular files only),
-// without git's and grader's folders and caches.
-func workspace(dir string) (fs.FS, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, fmt.Errorf("open the workspace: %w", err)
-	}
-	return skipFS{root.FS()}, nil
-}
-
-// skipFS hides folders that are not the learner's program.
-type skipFS struct{ fs.FS }
-
-func skipped(name string) bool {
-	for _, part := range strings.Split(name, "/") {
-		switch part {
-		case ".git", ".grader", "__pycache__", ".venv", "node_modules":
-			return true
-		}
-	}
-	return false
-}
-
-func (s skipFS) Open(name string) (fs.File, error) {
-	if skipped(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
-	}
-	return s.FS.Open(name)
-}
-
-func (s skipFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	all, err := fs.ReadDir(s.FS, name)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, d := range all {
-		if !skipped(path.Join(name, d.Name())) {
-			out = append(out, d)
-		}
-	}
-	return out, nil
 }

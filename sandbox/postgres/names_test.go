@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -136,9 +137,22 @@ func TestStateFileIsPrivate(t *testing.T) {
 func TestWatchdogScriptParses(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {
-		t.Skip("no bash here to check the script's syntax")
+		sandboxtest.Unavailable(t, "no bash here to check the script's syntax")
 	}
 	if out, err := exec.Command(bash, "-n", "-c", watchdogScript).CombinedOutput(); err != nil {
 		t.Errorf("bash -n: %v\n%s", err, out)
+	}
+}
+
+// TestMajorVersion: the major version from what servers report as
+// server_version at start-up.
+func TestMajorVersion(t *testing.T) {
+	for v, want := range map[string]int{"15.8 (Debian 15.8-1.pgdg120+1)": 15, "17.2": 17, "9.6.24": 9, "16beta1": 16} {
+		if got, err := majorVersion(v); err != nil || got != want {
+			t.Errorf("majorVersion(%q) = %d, %v; want %d", v, got, err, want)
+		}
+	}
+	if _, err := majorVersion(""); err == nil {
+		t.Error("an empty server_version was read as a version")
 	}
 }

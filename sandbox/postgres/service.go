@@ -52,11 +52,12 @@ const (
 // serverArgs are the settings every container runs with: durability is
 // pointless for databases thrown away after a check, and costs most of the
 // time of CREATE DATABASE (which checkpoints). Data lives on a tmpfs too.
-var serverArgs = []string{
+// It also keeps the statement log of the security track (logArgs).
+var serverArgs = append([]string{
 	"-c", "fsync=off",
 	"-c", "synchronous_commit=off",
 	"-c", "full_page_writes=off",
-}
+}, logArgs...)
 
 const (
 	adminUser  = "postgres"
@@ -543,12 +544,16 @@ func (s *Service) waitReady(ctx context.Context, svc *sandbox.Service, dsn strin
 // file, and lets attempt roles connect to their own databases and nothing
 // else.
 func secure(ctx context.Context, bootDSN, password string) error {
+	verifier, err := scramVerifier(password)
+	if err != nil {
+		return err
+	}
 	conn, err := pgx.Connect(ctx, bootDSN)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, `ALTER ROLE `+ident(adminUser)+` PASSWORD `+literal(password)+`;
+	_, err = conn.Exec(ctx, `ALTER ROLE `+ident(adminUser)+` PASSWORD `+literal(verifier)+`;
 		REVOKE ALL ON DATABASE postgres FROM PUBLIC;
 		REVOKE ALL ON DATABASE template1 FROM PUBLIC`)
 	return err

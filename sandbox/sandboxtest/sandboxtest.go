@@ -7,11 +7,13 @@
 package sandboxtest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/backendroadmap/grader/sandbox"
 )
@@ -57,4 +59,38 @@ func repoImageMap() string {
 		return ""
 	}
 	return filepath.Join(filepath.Dir(file), "..", "images", "imagemap.json")
+}
+
+// Engine connects to Docker for a test, with [Images] as its image map:
+// under CI a missing Docker fails the test (see [Unavailable]). After the
+// test it fails it if anything the engine made is still there: what
+// `docker ps -a --filter label=org.grader.managed` would show of this
+// process.
+func Engine(t testing.TB) *sandbox.Engine {
+	t.Helper()
+	e, err := sandbox.Connect(context.Background())
+	if err != nil {
+		Unavailable(t, "docker: %v", err)
+	}
+	t.Cleanup(func() { e.Close() })
+	e.Images = Images(t)
+	t.Cleanup(func() { NoLeftovers(t, e) })
+	return e
+}
+
+// NoLeftovers fails t if a container, volume or network that e made is
+// still on the engine.
+func NoLeftovers(t testing.TB, e *sandbox.Engine) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	left, err := e.Leftovers(ctx, 0)
+	if err != nil {
+		t.Fatalf("listing leftovers: %v", err)
+	}
+	for _, r := range left {
+		if r.Owner == e.Owner() {
+			t.Errorf("left behind: %s", r)
+		}
+	}
 }

@@ -10,11 +10,12 @@ apt-get install -y --no-install-recommends python3 git ca-certificates gcc libc6
 
 # Learners' web servers and their tests (issue 9), all from bookworm:
 #   Python: Flask, FastAPI + uvicorn, psycopg 3 (import psycopg; Debian's is 3.1), requests,
-#   pytest, redis. Node.js 18 with Express: Debian's nodejs finds Debian's node-* modules in
+#   pytest, redis; bcrypt and argon2-cffi for the security track's password hashing (issue
+#   10). Node.js 18 with Express: Debian's nodejs finds Debian's node-* modules in
 #   /usr/share/nodejs, so `require('express')` works with no node_modules and no npm.
 apt-get install -y --no-install-recommends \
 	python3-flask python3-fastapi python3-uvicorn python3-psycopg python3-requests \
-	python3-pytest python3-redis \
+	python3-pytest python3-redis python3-bcrypt python3-argon2 \
 	nodejs node-express
 groupadd -g 10001 grader
 useradd -u 10001 -g grader -m -d /home/grader -s /bin/bash grader
