@@ -1,10 +1,8 @@
 package code
 
 import (
-	"context"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/runner"
@@ -22,31 +20,13 @@ const catalogDir = "../../exercises/catalog/programming"
 // process labelled is left on the engine.
 func requireEngine(t testing.TB) *sandbox.Engine {
 	t.Helper()
-	e, err := sandbox.Connect(context.Background())
-	if err != nil {
-		sandboxtest.Unavailable(t, "docker: %v", err)
-	}
-	t.Cleanup(func() { e.Close() })
-	e.Images = sandboxtest.Images(t)
-	t.Cleanup(func() { assertNoLeftovers(t, e) })
-	return e
+	return sandboxtest.Engine(t)
 }
 
-// assertNoLeftovers fails if anything e made is still on the engine: what
-// `docker ps -a --filter label=org.grader.managed` would show of this process.
+// assertNoLeftovers fails if anything e made is still on the engine.
 func assertNoLeftovers(t testing.TB, e *sandbox.Engine) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	left, err := e.Leftovers(ctx, 0)
-	if err != nil {
-		t.Fatalf("listing leftovers: %v", err)
-	}
-	for _, r := range left {
-		if r.Owner == e.Owner() {
-			t.Errorf("left behind: %s", r)
-		}
-	}
+	sandboxtest.NoLeftovers(t, e)
 }
 
 // loadExercise loads one exercise of the programming catalog with kinds.

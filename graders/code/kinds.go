@@ -22,6 +22,16 @@ type Sandbox interface {
 
 var _ Sandbox = (*sandbox.Engine)(nil)
 
+// WarmSandbox is a [Sandbox] that can also run in a container kept for the
+// learner's next check ([sandbox.Engine.RunWarm]). When the Sandbox given to
+// [Kinds] is one, the code checks run through RunWarm; it decides whether
+// this run may reuse a container (a learner's own `grader check`) or must
+// take a fresh one (grade and validate, which judge untrusted batches).
+type WarmSandbox interface {
+	Sandbox
+	RunWarm(ctx context.Context, s sandbox.Spec) (*sandbox.Result, error)
+}
+
 // Kinds returns the programming kinds of check, whose code runs in sb. Kinds
 // compile without touching sb; only checking runs anything.
 func Kinds(sb Sandbox) runner.Kinds {

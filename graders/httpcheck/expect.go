@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -20,6 +21,7 @@ import (
 type expectation struct {
 	status  []int // nil: any success (200 to 399)
 	maxTime time.Duration
+	cookies []cookieCheck
 	content
 }
 
@@ -103,6 +105,9 @@ func compileExpect(es expectSpec, field string, sc scope) (*expectation, error) 
 		return nil, err
 	}
 	e.content = *c
+	if e.cookies, err = compileCookies(es.Cookies, field, sc); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -128,7 +133,7 @@ func compileContent(field string, headers, json, paths, sch, body *yaml.Node, sc
 		for i := 0; i+1 < len(headers.Content); i += 2 {
 			name := headers.Content[i].Value
 			f := field + ".headers." + name
-			if !headerName.MatchString(name) {
+			if !headerName().MatchString(name) {
 				return nil, paramErr(f, "%q is not a header name", name)
 			}
 			m, err := parseMatcher(headers.Content[i+1], f, inHeader, sc)
@@ -218,7 +223,9 @@ func compileSchema(n *yaml.Node, field string) (*schema, error) {
 	return &schema{src: v, s: s}, nil
 }
 
-var printer = message.NewPrinter(language.English)
+// printer words jsonschema's reasons in English; made on first use, since
+// most checks never print a schema error.
+var printer = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.English) })
 
 // schemaErrors says where a value breaks a schema: up to three of the
 // deepest reasons, each with its JSONPath.
@@ -231,7 +238,7 @@ func schemaErrors(err error) string {
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			out = append(out, fmt.Sprintf("at %s: %s", pointerPath(e.InstanceLocation), e.ErrorKind.LocalizedString(printer)))
+			out = append(out, fmt.Sprintf("at %s: %s", pointerPath(e.InstanceLocation), e.ErrorKind.LocalizedString(printer())))
 		}
 		for _, c := range e.Causes {
 			walk(c)
@@ -306,7 +313,15 @@ func (e *expectation) check(r *response, v vars) *problem {
 			quiet: fmt.Sprintf("it answered in %s, slower than this check allows", round(r.elapsed)),
 		}
 	}
-	return e.content.check(r.header, r.body, r.JSON, v)
+	if p := e.content.check(r.header, r.body, r.JSON, v); p != nil {
+		return p
+	}
+	for i := range e.cookies {
+		if p := e.cookies[i].check(r.header, v); p != nil {
+			return p
+		}
+	}
+	return nil
 }
 
 func (e *expectation) statusOK(s int) bool {

@@ -99,6 +99,22 @@ func (s *services) loadOptional(p runner.Params) error {
 	return nil
 }
 
+// What the quoted command gives a learner's own run for the database and
+// Redis: the containers the exercises' instructions start.
+const (
+	localDatabaseURL = "postgresql://postgres:pw@localhost:5432/postgres"
+	localRedisURL    = "redis://localhost:6379/0"
+)
+
+// shellWord is s as one word of a POSIX shell command: as it is when it
+// needs no quoting.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/:@%+=") == "" {
+		return s
+	}
+	return shellQuote(s)
+}
+
 // resolve applies the blocks' defaults and reads the database's setup
 // files from the exercise folder.
 func (ss *services) resolve(files fs.FS) (*server, error) {
@@ -107,7 +123,20 @@ func (ss *services) resolve(files fs.FS) (*server, error) {
 		return nil, serviceErr("server", err)
 	}
 	s := &server{req: attempt.Request{Server: spec}, port: spec.Port}
-	s.command = fmt.Sprintf("PORT=%d %s", spec.Port, strings.Join(spec.Cmd, " "))
+	// The variables the exercise gives its server, so the command the
+	// messages quote starts the server the checks talked to.
+	vars := []string{fmt.Sprintf("PORT=%d", spec.Port)}
+	if ss.hasDB {
+		vars = append(vars, "DATABASE_URL="+localDatabaseURL)
+	}
+	if ss.hasRedis {
+		vars = append(vars, "REDIS_URL="+localRedisURL)
+	}
+	for _, kv := range spec.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars = append(vars, k+"="+shellWord(v))
+	}
+	s.command = strings.Join(append(vars, spec.Cmd...), " ")
 	if ss.hasDB {
 		db, err := attempt.LoadDatabase(files, ss.db)
 		if err != nil {
@@ -160,10 +189,17 @@ type targetKey struct{ fresh bool }
 // deadline starts (a container start and a compile are not the learner's
 // time) and whose Run judges it with run.
 func (k *kinds) checker(s *server, fresh bool, run func(ctx context.Context, a runner.Attempt, t Target) runner.Outcome) runner.Checker {
+	return runner.Using(k.target(s, fresh), run)
+}
+
+// target returns what gets a check's server, once per check (a fresh one
+// with fresh): a server that does not come up is a *runner.FailError with
+// its message and the tail of what it printed; anything else is grader's.
+func (k *kinds) target(s *server, fresh bool) func(ctx context.Context, a runner.Attempt) (Target, error) {
 	key := &targetKey{fresh: fresh}
 	req := s.req
 	req.Fresh = fresh
-	target := func(ctx context.Context, a runner.Attempt) (Target, error) {
+	return func(ctx context.Context, a runner.Attempt) (Target, error) {
 		v, err := a.Memo.Do(key, func() (any, error) {
 			if k.servers == nil {
 				return nil, errors.New("httpcheck: no server provider (Kinds was given nil)")
@@ -183,23 +219,6 @@ func (k *kinds) checker(s *server, fresh bool, run func(ctx context.Context, a r
 			return nil, errors.New("httpcheck: the server provider returned no server and no error")
 		}
 		return t, nil
-	}
-	return runner.Prepared{
-		Setup: func(ctx context.Context, a runner.Attempt) error {
-			_, err := target(ctx, a)
-			return err
-		},
-		Run: func(ctx context.Context, a runner.Attempt) runner.Outcome {
-			t, err := target(ctx, a)
-			var fe *runner.FailError
-			switch {
-			case errors.As(err, &fe):
-				return runner.Failed("%s", fe.Msg)
-			case err != nil:
-				return runner.Errored(err)
-			}
-			return run(ctx, a, t)
-		},
 	}
 }
 

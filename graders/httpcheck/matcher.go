@@ -144,7 +144,7 @@ func parseOne(name string, n *yaml.Node, field string, w where, sc scope) (match
 		if err := sc.check(field, n.Value); err != nil {
 			return nil, err
 		}
-		probe := placeholder.ReplaceAllString(n.Value, "x")
+		probe := placeholder().ReplaceAllString(n.Value, "x")
 		re, err := regexp.Compile(probe)
 		if err != nil {
 			return nil, paramErr(field, "%q is not a regular expression (RE2): %v", n.Value, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
@@ -267,8 +267,8 @@ func (m matchesM) regexp(v vars) *regexp.Regexp {
 	if m.re != nil {
 		return m.re
 	}
-	src := placeholder.ReplaceAllStringFunc(m.src, func(p string) string {
-		name := placeholder.FindStringSubmatch(p)[1]
+	src := placeholder().ReplaceAllStringFunc(m.src, func(p string) string {
+		name := placeholder().FindStringSubmatch(p)[1]
 		if val, ok := v[name]; ok {
 			return regexp.QuoteMeta(textOf(val))
 		}
@@ -415,7 +415,7 @@ func (m boundM) test(s subject, _ vars) bool {
 		r, _ = ratOf(x)
 	case string:
 		if s.text {
-			if t := strings.TrimSpace(x); jsonNumber.MatchString(t) {
+			if t := strings.TrimSpace(x); jsonNumber().MatchString(t) {
 				r, _ = new(big.Rat).SetString(t)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -623,14 +624,14 @@ func (op *operation) documents(status int) bool {
 }
 
 // pathParam matches {name} in a path template.
-var pathParam = regexp.MustCompile(`\{([^{}]+)\}`)
+var pathParam = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([^{}]+)\}`) })
 
 // collection is where an operation's created objects are remembered: its
 // path less trailing parameters (/todos/{id} → /todos).
 func collection(p string) string {
 	for {
 		i := strings.LastIndex(p, "/")
-		if i < 0 || !pathParam.MatchString(p[i:]) {
+		if i < 0 || !pathParam().MatchString(p[i:]) {
 			return p
 		}
 		p = p[:i]
@@ -713,7 +714,7 @@ func (c *openapiCheck) build(op *operation, v vars, created map[string]map[strin
 	if len(cookies) > 0 {
 		o.header = append(o.header, [2]string{"Cookie", strings.Join(cookies, "; ")})
 	}
-	target := pathParam.ReplaceAllStringFunc(op.path, func(m string) string {
+	target := pathParam().ReplaceAllStringFunc(op.path, func(m string) string {
 		name := m[1 : len(m)-1]
 		if val, ok := pathParams[name]; ok {
 			return url.PathEscape(val)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agnivade/levenshtein"
@@ -43,6 +44,9 @@ type requestSpec struct {
 	JSON yaml.Node         `yaml:"json"`
 	Form map[string]string `yaml:"form"`
 	Body *string           `yaml:"body"`
+	// Jar sends the cookies of the named jar and keeps those the answer
+	// sets, as one browser would (alice's, the attacker's).
+	Jar string `yaml:"jar"`
 	// Repeat sends the request that many times in a row (default 1).
 	Repeat int `yaml:"repeat"`
 	// Wait pauses before the request is sent.
@@ -61,6 +65,8 @@ type expectSpec struct {
 	Schema   yaml.Node     `yaml:"schema"`
 	Body     yaml.Node     `yaml:"body"`
 	MaxTime  time.Duration `yaml:"max_time"`
+	// Cookies are cookies the answer must set (or clear), by name.
+	Cookies map[string]cookieSpec `yaml:"cookies"`
 }
 
 // webhookSpec is one request the learner's server must send to $HOOKS_URL.
@@ -210,15 +216,15 @@ func paramErr(field, format string, args ...any) error {
 }
 
 // placeholder is {{name}}: a capture substituted into a request.
-var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}`)
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}`) })
 
 // captureName is what a capture may be called.
-var captureName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+var captureName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`) })
 
 // names returns the capture names s refers to.
 func names(s string) []string {
 	var out []string
-	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+	for _, m := range placeholder().FindAllStringSubmatch(s, -1) {
 		out = append(out, m[1])
 	}
 	return out
@@ -280,8 +286,8 @@ func (v vars) render(s string) string {
 	if !strings.Contains(s, "{{") {
 		return s
 	}
-	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
-		name := placeholder.FindStringSubmatch(m)[1]
+	return placeholder().ReplaceAllStringFunc(s, func(m string) string {
+		name := placeholder().FindStringSubmatch(m)[1]
 		if val, ok := v[name]; ok {
 			return textOf(val)
 		}
@@ -295,7 +301,7 @@ func (v vars) render(s string) string {
 func (v vars) renderValue(x any) any {
 	switch x := x.(type) {
 	case string:
-		if m := placeholder.FindStringSubmatchIndex(x); m != nil && m[0] == 0 && m[1] == len(x) {
+		if m := placeholder().FindStringSubmatchIndex(x); m != nil && m[0] == 0 && m[1] == len(x) {
 			if val, ok := v[x[m[2]:m[3]]]; ok {
 				return val
 			}

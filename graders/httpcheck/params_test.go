@@ -54,7 +54,7 @@ func TestCompileRejects(t *testing.T) {
 		{"http.requests", `requests: [{path: /, expect: {schema: {type: objekt}}}]`, "requests[0].expect.schema", "not a valid JSON Schema"},
 		{"http.requests", `requests: [{path: /, expect: {schema: [1]}}]`, "requests[0].expect.schema", "a JSON Schema is a mapping"},
 		{"http.requests", `requests: [{path: /, capture: {ids: "$.items[*].id"}}]`, "requests[0].capture.ids", "can select several values"},
-		{"http.requests", `requests: [{path: /, capture: {id: {heder: ETag}}}]`, "requests[0].capture.id", "write a JSONPath into the JSON body ($.id) or {header: Name}"},
+		{"http.requests", `requests: [{path: /, capture: {id: {heder: ETag}}}]`, "requests[0].capture.id", `"heder" is unknown: a capture is a JSONPath, {header: Name}, {cookie: name}`},
 		{"http.requests", `requests: [{path: /, capture: {"1d": $.id}}]`, "requests[0].capture.1d", "cannot be a capture's name"},
 		{"http.requests", `requests: [{path: /}]` + "\nwebhooks: [{within: -1s}]", "webhooks[0].within", "must be between"},
 		{"http.requests", `requests: [{path: /}]` + "\nwebhooks: [{path: orders}]", "webhooks[0].path", "must start with /"},

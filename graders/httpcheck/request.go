@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/theory/jsonpath"
@@ -31,19 +32,25 @@ type request struct {
 	wait     time.Duration
 	expect   *expectation
 	captures []capture
+	// jar names the cookie jar the request sends and keeps cookies in,
+	// like one browser's; "" sends none.
+	jar string
 }
 
 // capture takes a value from an answer for later requests.
 type capture struct {
 	name   string
 	header string         // a response header, or
+	cookie string         // a cookie the answer sets, or
 	path   *jsonpath.Path // a singular JSONPath into the JSON body
-	src    string         // the path as written
+	src    string         // the path (or regex) as written
+	// re, with header or alone (on the body), takes its first group.
+	re *regexp.Regexp
 }
 
 var (
-	headerName = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-	methodName = regexp.MustCompile(`^[A-Z][A-Z-]*$`)
+	headerName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$") })
+	methodName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z-]*$`) })
 )
 
 // Bounds on what an author may ask for.
@@ -60,7 +67,18 @@ func compileRequest(rs requestSpec, field string, sc scope) (*request, error) {
 	if r.method == "" {
 		r.method = http.MethodGet
 	}
-	if !methodName.MatchString(r.method) {
+	if rs.Jar != "" {
+		if !captureName().MatchString(rs.Jar) {
+			return nil, paramErr(field+".jar", "%q cannot be a jar's name: use letters, digits and _ (like alice)", rs.Jar)
+		}
+		for k := range rs.Headers {
+			if strings.EqualFold(k, "Cookie") {
+				return nil, paramErr(field+".headers."+k, "the jar sends the cookies: give jar or a Cookie header, not both")
+			}
+		}
+		r.jar = rs.Jar
+	}
+	if !methodName().MatchString(r.method) {
 		return nil, paramErr(field+".method", "%q is not an HTTP method such as GET, POST, PUT, PATCH or DELETE", rs.Method)
 	}
 	if err := checkPath(rs.Path, field+".path", sc); err != nil {
@@ -74,7 +92,7 @@ func compileRequest(rs requestSpec, field string, sc scope) (*request, error) {
 	}
 	for _, kv := range sortedPairs(rs.Headers) {
 		f := field + ".headers." + kv[0]
-		if !headerName.MatchString(kv[0]) {
+		if !headerName().MatchString(kv[0]) {
 			return nil, paramErr(f, "%q is not a header name", kv[0])
 		}
 		if strings.ContainsAny(kv[1], "\r\n\x00") {
@@ -156,8 +174,8 @@ func checkPath(p, field string, sc scope) error {
 	if err := sc.check(field, p); err != nil {
 		return err
 	}
-	probe := placeholder.ReplaceAllString(p, "x")
-	if loc := placeholder.FindStringIndex(p); !strings.HasPrefix(p, "/") && (loc == nil || loc[0] != 0) {
+	probe := placeholder().ReplaceAllString(p, "x")
+	if loc := placeholder().FindStringIndex(p); !strings.HasPrefix(p, "/") && (loc == nil || loc[0] != 0) {
 		return paramErr(field, "%q must start with / (the server's address is grader's to give)", p)
 	}
 	if u, err := url.Parse(probe); err != nil || u.Scheme != "" || u.Host != "" || strings.ContainsAny(probe, " \t\r\n#") {
@@ -168,7 +186,7 @@ func checkPath(p, field string, sc scope) error {
 
 func compileCapture(name string, n yaml.Node, field string) (capture, error) {
 	c := capture{name: name}
-	if !captureName.MatchString(name) {
+	if !captureName().MatchString(name) {
 		return c, paramErr(field, "%q cannot be a capture's name: use letters, digits and _ (starting with a letter)", name)
 	}
 	switch {
@@ -181,13 +199,38 @@ func compileCapture(name string, n yaml.Node, field string) (capture, error) {
 			return c, paramErr(field, "%s can select several values; a capture takes one, like $.items[0].id", n.Value)
 		}
 		c.path, c.src = p, n.Value
-	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "header" && n.Content[1].Kind == yaml.ScalarNode:
-		if !headerName.MatchString(n.Content[1].Value) {
-			return c, paramErr(field+".header", "%q is not a header name", n.Content[1].Value)
+	case n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i].Value, n.Content[i+1]
+			if val.Kind != yaml.ScalarNode {
+				return c, paramErr(field+"."+k, "write a name or a regular expression")
+			}
+			switch k {
+			case "header":
+				if !headerName().MatchString(val.Value) {
+					return c, paramErr(field+".header", "%q is not a header name", val.Value)
+				}
+				c.header = val.Value
+			case "cookie":
+				if !headerName().MatchString(val.Value) {
+					return c, paramErr(field+".cookie", "%q is not a cookie name", val.Value)
+				}
+				c.cookie = val.Value
+			case "regex":
+				re, err := captureRegexp(val.Value, field+".regex")
+				if err != nil {
+					return c, err
+				}
+				c.re, c.src = re, val.Value
+			default:
+				return c, paramErr(field, "%q is unknown: a capture is a JSONPath, {header: Name}, {cookie: name}, {regex: ...} on the body, or {header: Name, regex: ...}", k)
+			}
 		}
-		c.header = n.Content[1].Value
+		if c.cookie != "" && (c.header != "" || c.re != nil) || c.header == "" && c.cookie == "" && c.re == nil {
+			return c, paramErr(field, "write {header: Name}, {cookie: name}, {regex: ...} (on the body) or {header: Name, regex: ...}")
+		}
 	default:
-		return c, paramErr(field, "write a JSONPath into the JSON body ($.id) or {header: Name}")
+		return c, paramErr(field, "write a JSONPath into the JSON body ($.id), {header: Name}, {cookie: name} or {regex: ...}")
 	}
 	return c, nil
 }
@@ -278,6 +321,7 @@ type sequence struct {
 // run sends every request. It returns nil when every answer met its
 // expect, else the failing outcome.
 func (s *sequence) run(ctx context.Context, cl *client, t Target, v vars) *runner.Outcome {
+	jars := jars{}
 	for i, r := range s.requests {
 		if r.wait > 0 {
 			select {
@@ -288,7 +332,7 @@ func (s *sequence) run(ctx context.Context, cl *client, t Target, v vars) *runne
 			}
 		}
 		for n := range r.repeat {
-			if out := s.one(ctx, cl, t, v, i, n, r); out != nil {
+			if out := s.one(ctx, cl, t, v, jars, i, n, r); out != nil {
 				return out
 			}
 		}
@@ -309,13 +353,21 @@ func (s *sequence) label(i, n int, r *request, o *outgoing) string {
 	return l
 }
 
-func (s *sequence) one(ctx context.Context, cl *client, t Target, v vars, i, n int, r *request) *runner.Outcome {
+func (s *sequence) one(ctx context.Context, cl *client, t Target, v vars, jars jars, i, n int, r *request) *runner.Outcome {
 	o, problem := r.build(v)
 	if problem != "" {
 		out := runner.Failed("%s %d of %d (%s %s): %s.", s.what, i+1, len(s.requests), r.method, r.path, problem)
 		return &out
 	}
+	if r.jar != "" {
+		if c := jars.header(r.jar); c != "" {
+			o.header = append(o.header, [2]string{"Cookie", c})
+		}
+	}
 	resp, problem := cl.send(ctx, o, requestTimeout(ctx, r.expect.maxTime))
+	if problem == "" && r.jar != "" {
+		jars.keep(r.jar, resp.header)
+	}
 	if problem != "" {
 		if r.expect.maxTime > 0 && strings.HasPrefix(problem, "no answer came within") {
 			problem += " (max_time)"
@@ -343,6 +395,30 @@ func (s *sequence) one(ctx context.Context, cl *client, t Target, v vars, i, n i
 func (r *request) capture(resp *response, v vars) string {
 	var missing string
 	for _, c := range r.captures {
+		if c.cookie != "" {
+			if ck := setCookie(resp.header, c.cookie); ck != nil {
+				v[c.name] = ck.Value
+				continue
+			}
+			if missing == "" {
+				missing = fmt.Sprintf("it sets no cookie %s to capture as {{%s}}", c.cookie, c.name)
+			}
+			continue
+		}
+		if c.re != nil {
+			text, where := string(resp.body), "the body"
+			if c.header != "" {
+				text, where = strings.Join(resp.header.Values(c.header), ", "), "the "+http.CanonicalHeaderKey(c.header)+" header"
+			}
+			if m := c.re.FindStringSubmatch(text); m != nil {
+				v[c.name] = m[len(m)-1]
+				continue
+			}
+			if missing == "" {
+				missing = fmt.Sprintf("nothing in %s matches %s, so there is nothing to capture as {{%s}}", where, c.src, c.name)
+			}
+			continue
+		}
 		if c.header != "" {
 			if vals := resp.header.Values(c.header); len(vals) > 0 {
 				v[c.name] = strings.Join(vals, ", ")

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,7 +22,7 @@ import (
 // keep every digit.
 
 // jsonNumber is the JSON grammar for a number.
-var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+var jsonNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`) })
 
 // nodeValue converts a YAML node, as an author wrote it, to a JSON value.
 // field names the parameter for errors.
@@ -80,7 +81,7 @@ func nodeValue(n *yaml.Node, field string) (any, error) {
 // numberText returns a YAML number as JSON number text.
 func numberText(n *yaml.Node) (string, error) {
 	v := strings.ReplaceAll(n.Value, "_", "")
-	if jsonNumber.MatchString(v) {
+	if jsonNumber().MatchString(v) {
 		return v, nil
 	}
 	if r, ok := new(big.Rat).SetString(strings.TrimPrefix(v, "+")); ok {
@@ -272,11 +273,11 @@ func diff(want, got any, path string) *difference {
 }
 
 // plainMember is a member name JSONPath's dot notation can write.
-var plainMember = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var plainMember = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // memberPath writes path.key, or path['key'] when key needs quoting.
 func memberPath(path, key string) string {
-	if plainMember.MatchString(key) {
+	if plainMember().MatchString(key) {
 		return path + "." + key
 	}
 	b, _ := json.Marshal(key)

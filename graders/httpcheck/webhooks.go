@@ -34,7 +34,7 @@ func compileWebhook(ws webhookSpec, field string, sc scope) (*webhook, error) {
 	case w.within < 0 || w.within > maxWait:
 		return nil, paramErr(field+".within", "%s must be between 1ms and %s", w.within, maxWait)
 	}
-	if w.method != "" && !methodName.MatchString(w.method) {
+	if w.method != "" && !methodName().MatchString(w.method) {
 		return nil, paramErr(field+".method", "%q is not an HTTP method", ws.Method)
 	}
 	if w.path != "" {

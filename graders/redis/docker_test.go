@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/runner/runnertest"
 	"github.com/backendroadmap/grader/sandbox"
 )
 
@@ -22,21 +23,6 @@ func compile(t testing.TB, ks runner.Kinds, kind string, p runner.Params) runner
 		t.Fatalf("compile %s: %v", kind, err)
 	}
 	return c
-}
-
-// want fails the test unless out has status s and a message holding every
-// part.
-func want(t testing.TB, what string, out runner.Outcome, s runner.Status, parts ...string) {
-	t.Helper()
-	if out.Status != s {
-		t.Errorf("%s: status %s, want %s; message: %s\nexpected: %s\nactual: %s", what, out.Status, s, out.Message, out.Expected, out.Actual)
-		return
-	}
-	for _, p := range parts {
-		if !strings.Contains(out.Message, p) {
-			t.Errorf("%s: message %q lacks %q", what, out.Message, p)
-		}
-	}
 }
 
 const profileSeed = `# users the cache sits in front of
@@ -58,19 +44,19 @@ INCR visits:home
 SET 'quote' "say \"hi\"\n"
 `})
 	defer a.Memo.Close()
-	want(t, "good script", script.Check(t.Context(), a), runner.Pass, "4 commands")
+	runnertest.Want(t, "good script", script.Check(t.Context(), a), runner.Pass, "4 commands")
 
 	a2 := attempt(t, map[string]string{"cache.redis": "SET greeting hello\nLPUSH greeting world\nSET never ran\n"})
 	defer a2.Memo.Close()
-	want(t, "wrong type", script.Check(t.Context(), a2), runner.Fail, "cache.redis:2:", "LPUSH greeting world", "WRONGTYPE")
+	runnertest.Want(t, "wrong type", script.Check(t.Context(), a2), runner.Fail, "cache.redis:2:", "LPUSH greeting world", "WRONGTYPE")
 
 	a3 := attempt(t, map[string]string{"cache.redis": "SET k \"unterminated\n"})
 	defer a3.Memo.Close()
-	want(t, "syntax", script.Check(t.Context(), a3), runner.Fail, "cache.redis:1:7: unterminated double-quoted string")
+	runnertest.Want(t, "syntax", script.Check(t.Context(), a3), runner.Fail, "cache.redis:1:7: unterminated double-quoted string")
 
 	a4 := attempt(t, nil)
 	defer a4.Memo.Close()
-	want(t, "missing file", script.Check(t.Context(), a4), runner.Fail, "cache.redis is not in your workspace")
+	runnertest.Want(t, "missing file", script.Check(t.Context(), a4), runner.Fail, "cache.redis is not in your workspace")
 }
 
 func TestDangerousCommandsAreRefused(t *testing.T) {
@@ -91,17 +77,17 @@ func TestDangerousCommandsAreRefused(t *testing.T) {
 		name := string(rune('a'+i)) + ".redis"
 		chk := compile(t, ks, "redis.script", params(t, map[string]any{"file": name}, nil, nil))
 		out := chk.Check(t.Context(), a)
-		want(t, c, out, runner.Fail, name+":2:", "is not allowed in this exercise")
+		runnertest.Want(t, c, out, runner.Fail, name+":2:", "is not allowed in this exercise")
 	}
 	// The server is still there, with its data: SHUTDOWN and FLUSHALL did nothing.
 	key := compile(t, ks, "redis.key", params(t, map[string]any{"key": "k", "value": "v"}, nil, nil))
-	want(t, "after the refusals", key.Check(t.Context(), a), runner.Pass)
+	runnertest.Want(t, "after the refusals", key.Check(t.Context(), a), runner.Pass)
 	// KEYS and SORT are given back to learners.
 	ok := compile(t, ks, "redis.script", params(t, map[string]any{"file": "ok.redis"}, nil, nil))
 	if err := writeFile(a.Dir, "ok.redis", "RPUSH l 3 1 2\nKEYS *\nSORT l\nMULTI\nINCR n\nEXEC\n"); err != nil {
 		t.Fatal(err)
 	}
-	want(t, "keys, sort, multi", ok.Check(t.Context(), a), runner.Pass)
+	runnertest.Want(t, "keys, sort, multi", ok.Check(t.Context(), a), runner.Pass)
 }
 
 func TestBlockingCommandEndsBeforeTheDeadline(t *testing.T) {
@@ -111,7 +97,7 @@ func TestBlockingCommandEndsBeforeTheDeadline(t *testing.T) {
 	a := attempt(t, map[string]string{"queue.redis": "RPUSH other x\nBLPOP jobs 0\n", "warm.redis": "PING\n"})
 	defer a.Memo.Close()
 	// An earlier check starts the server, outside the deadline under test.
-	want(t, "warm up", warm.Check(t.Context(), a), runner.Pass)
+	runnertest.Want(t, "warm up", warm.Check(t.Context(), a), runner.Pass)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -130,7 +116,7 @@ func TestBlockingCommandEndsBeforeTheDeadline(t *testing.T) {
 	defer a2.Memo.Close()
 	ctx2, cancel2 := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel2()
-	want(t, "BLPOP 0", script.Check(ctx2, a2), runner.Fail, "queue.redis:1: BLPOP jobs 0 did not answer within", "blocking command")
+	runnertest.Want(t, "BLPOP 0", script.Check(ctx2, a2), runner.Fail, "queue.redis:1: BLPOP jobs 0 did not answer within", "blocking command")
 }
 
 func TestKeyAssertions(t *testing.T) {
@@ -179,7 +165,7 @@ DEL visits:home
 	for _, c := range cases {
 		c.with["script"] = "cache.redis"
 		chk := compile(t, ks, "redis.key", params(t, c.with, files, seedService))
-		want(t, c.name, chk.Check(t.Context(), a), c.s, c.parts...)
+		runnertest.Want(t, c.name, chk.Check(t.Context(), a), c.s, c.parts...)
 	}
 }
 
@@ -210,9 +196,9 @@ func TestCheckOnItsOwnSeed(t *testing.T) {
 		{"the final scores copied", "ZADD board 35 ada 40 bob\n", runner.Fail},
 	} {
 		a := attempt(t, map[string]string{"games.redis": c.games})
-		want(t, c.name+" on the exercise's seed", visible.Check(t.Context(), a), runner.Pass)
-		want(t, c.name+" on the check's own seed", other.Check(t.Context(), a), c.other)
-		want(t, c.name+" (redis.key) on the check's own seed", key.Check(t.Context(), a), c.other)
+		runnertest.Want(t, c.name+" on the exercise's seed", visible.Check(t.Context(), a), runner.Pass)
+		runnertest.Want(t, c.name+" on the check's own seed", other.Check(t.Context(), a), c.other)
+		runnertest.Want(t, c.name+" (redis.key) on the check's own seed", key.Check(t.Context(), a), c.other)
 		a.Memo.Close()
 	}
 	if _, err := ks["redis.result"].Compile(params(t, map[string]any{"script": "games.redis", "command": "ZCARD board", "seed": "nowhere.redis"}, files, seedService)); err == nil || !strings.Contains(err.Error(), "nowhere.redis") {
@@ -248,14 +234,14 @@ func TestResultComparesWithTheReference(t *testing.T) {
 	for _, c := range cases {
 		a := attempt(t, map[string]string{"games.redis": c.games, "top3.redis": c.top})
 		out := result.Check(t.Context(), a)
-		want(t, c.name, out, c.s, c.parts...)
+		runnertest.Want(t, c.name, out, c.s, c.parts...)
 		t.Logf("%s: %s\nexpected:\n%s\nactual:\n%s", c.name, out.Message, out.Expected, out.Actual)
 		if c.name == "right" || c.name == "ZADD overwrote" {
 			wantRank := runner.Pass
 			if c.name != "right" {
 				wantRank = runner.Fail
 			}
-			want(t, c.name+" (rank)", rank.Check(t.Context(), a), wantRank)
+			runnertest.Want(t, c.name+" (rank)", rank.Check(t.Context(), a), wantRank)
 		}
 		a.Memo.Close()
 	}
@@ -282,11 +268,11 @@ func TestSandboxFailureIsAnError(t *testing.T) {
 	a := attempt(t, map[string]string{"a.redis": "SET a 1\n"})
 	defer a.Memo.Close()
 	out := chk.Check(t.Context(), a)
-	want(t, "missing image", out, runner.Error, "grader-missing.invalid/redis:0")
+	runnertest.Want(t, "missing image", out, runner.Error, "grader-missing.invalid/redis:0")
 	t.Logf("missing image: %s", out.Message)
 
 	none := compile(t, Kinds(nil), "redis.script", params(t, map[string]any{"file": "a.redis"}, nil, nil))
-	want(t, "no engine", none.Check(t.Context(), a), runner.Error, "no sandbox engine")
+	runnertest.Want(t, "no engine", none.Check(t.Context(), a), runner.Error, "no sandbox engine")
 }
 
 // TestStartTime measures a Redis container's start, to the first PONG.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -72,17 +73,20 @@ func (k *kinds) clone(ctx context.Context, db *database, cleanup func(func())) (
 
 // connect opens a session as the attempt's role, with the statement timeout.
 // The learner may lift the timeout in their own session; the check's
-// deadline still cancels the query.
+// deadline still cancels the query. The timeouts travel in the session's
+// start-up message, as SET would make them, without a round trip of their own.
 func (d *attemptDB) connect(ctx context.Context) (*pgx.Conn, error) {
-	conn, err := d.pg.Connect(ctx)
+	cfg, err := pgx.ParseConfig(d.pg.DSN)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the attempt's database: %w", err)
 	}
-	_, err = conn.Exec(ctx, fmt.Sprintf("SET statement_timeout = %d; SET lock_timeout = %d; SET idle_in_transaction_session_timeout = %d",
-		d.timeout.Milliseconds(), d.timeout.Milliseconds(), (3*d.timeout).Milliseconds()))
+	ms := func(t time.Duration) string { return strconv.FormatInt(t.Milliseconds(), 10) }
+	cfg.RuntimeParams["statement_timeout"] = ms(d.timeout)
+	cfg.RuntimeParams["lock_timeout"] = ms(d.timeout)
+	cfg.RuntimeParams["idle_in_transaction_session_timeout"] = ms(3 * d.timeout)
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		_ = conn.Close(context.WithoutCancel(ctx))
-		return nil, err
+		return nil, fmt.Errorf("connect to the attempt's database: %w", err)
 	}
 	return conn, nil
 }

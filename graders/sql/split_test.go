@@ -72,3 +72,23 @@ func TestLineCol(t *testing.T) {
 		t.Errorf("byteOffset(añb, 3) = %d, want 3 (ñ is two bytes)", got)
 	}
 }
+
+func TestComplete(t *testing.T) {
+	for in, want := range map[string]bool{
+		"":                                 false,
+		"SELECT 1":                         false,
+		"SELECT 1;":                        true,
+		"SELECT 1;  -- done\n":             true,
+		"SELECT ';":                        false,
+		"SELECT 1; SELECT":                 false,
+		"SELECT $$a;b$$":                   false,
+		"SELECT $$a;b$$;":                  true,
+		"/* ; */":                          false,
+		"SELECT name\nFROM customers\n;\n": true,
+		"\\dt":                             true,
+	} {
+		if got := Complete(in); got != want {
+			t.Errorf("Complete(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

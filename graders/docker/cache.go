@@ -1,0 +1,176 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox"
+)
+
+// cacheParams are docker.cache's parameters: after a change to the
+// learner's files that leaves the dependencies alone, a rebuild must reuse
+// the dependency steps' layers instead of running them again.
+type cacheParams struct {
+	buildParams `yaml:",inline"`
+	// Append adds text to the end of files of the workspace (path →
+	// text) for the rebuild: the change a developer makes all day (app.py).
+	Append map[string]string `yaml:"append"`
+	// Cached lists steps the rebuild must take from the cache: each a
+	// regular expression matched against the Dockerfile's instructions
+	// (`pip3? install`), and what says what it is, for the learner.
+	Cached []cachedStep `yaml:"cached"`
+}
+
+type cachedStep struct {
+	Pattern string `yaml:"pattern"`
+	What    string `yaml:"what"`
+	re      *regexp.Regexp
+}
+
+// Validate checks the parameters.
+func (p *cacheParams) Validate() error {
+	if err := p.buildParams.validate(); err != nil {
+		return err
+	}
+	if len(p.Append) == 0 {
+		return runner.ParamErrorf("append", "required: the change to make before the rebuild (app.py: a comment)")
+	}
+	for f := range p.Append {
+		if c := path.Clean(f); f == "" || path.IsAbs(f) || c != f || c == ".." || strings.HasPrefix(c, "../") {
+			return runner.ParamErrorf("append", "%q must be a clean relative path", f)
+		}
+	}
+	if len(p.Cached) == 0 {
+		return runner.ParamErrorf("cached", "required: the steps the rebuild must take from the cache")
+	}
+	for i := range p.Cached {
+		c := &p.Cached[i]
+		re, err := regexp.Compile(c.Pattern)
+		if err != nil || c.Pattern == "" {
+			return runner.ParamErrorf("cached", "entry %d: pattern %q: %v", i+1, c.Pattern, err)
+		}
+		c.re = re
+		if c.What == "" {
+			c.What = c.Pattern
+		}
+	}
+	return nil
+}
+
+func (k *kinds) compileCache(_ runner.Params, p *cacheParams) (runner.Checker, error) {
+	get := func(ctx context.Context, a runner.Attempt) (*sandbox.Image, error) {
+		return k.build(ctx, a, p.buildParams)
+	}
+	return runner.Using(get, func(ctx context.Context, a runner.Attempt, first *sandbox.Image) runner.Outcome {
+		steps, err := k.rebuild(ctx, a, p, first)
+		var fe *runner.FailError
+		if errors.As(err, &fe) {
+			return runner.Failed("%s", fe.Msg)
+		}
+		if err != nil {
+			return runner.Errored(err)
+		}
+		changed := strings.Join(sortedKeys(p.Append), ", ")
+		for _, c := range p.Cached {
+			at := -1
+			for i, st := range steps {
+				if c.re.MatchString(st.Instruction) {
+					at = i
+					break
+				}
+			}
+			if at < 0 {
+				return runner.Failed("No step of the Dockerfile %s: the exercise asks for one.", c.What)
+			}
+			if steps[at].Cached {
+				continue
+			}
+			msg := fmt.Sprintf("After a change to %s alone, the rebuild ran step %d `%s` again instead of taking it from the cache: every edit would %s anew.", changed, at+1, steps[at].Instruction, c.What)
+			for i, st := range steps[:at] {
+				if !st.Cached && !strings.HasPrefix(strings.ToUpper(st.Instruction), "FROM ") {
+					msg += fmt.Sprintf("\nThe cache broke at step %d `%s`: its input changed, so every step after it runs again. Copy only what %s needs before it (COPY requirements.txt .), and the rest of the files after it.", i+1, st.Instruction, c.What)
+					break
+				}
+			}
+			return runner.Failed("%s", msg)
+		}
+		return runner.Passed(fmt.Sprintf("after a change to %s, the rebuild takes from the cache every step that %s", changed, whatList(p.Cached)))
+	}), nil
+}
+
+func whatList(cs []cachedStep) string {
+	var ws []string
+	for _, c := range cs {
+		ws = append(ws, c.What)
+	}
+	return quoteList(ws)
+}
+
+func sortedKeys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// rebuild builds a copy of the workspace with p's change, allowed to reuse
+// the layers of first's build only, and returns its steps. The copy is the
+// grader's, in a folder of its own, removed after.
+func (k *kinds) rebuild(ctx context.Context, a runner.Attempt, p *cacheParams, first *sandbox.Image) ([]sandbox.BuildStep, error) {
+	eng, err := k.engine.DockerEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "grader-rebuild-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	dst := filepath.Join(tmp, "ws")
+	root, err := os.OpenRoot(a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	err = os.CopyFS(dst, root.FS())
+	root.Close()
+	if err != nil {
+		return nil, &runner.FailError{Msg: fmt.Sprintf("Your folder cannot be copied for the rebuild: %v (a symbolic link? keep only regular files and folders)", err)}
+	}
+	for _, f := range sortedKeys(p.Append) {
+		full := filepath.Join(dst, filepath.FromSlash(f))
+		old, err := os.ReadFile(full)
+		if err != nil {
+			return nil, &runner.FailError{Msg: fmt.Sprintf("There is no %s in your folder: the check changes it and rebuilds.", f)}
+		}
+		if err := os.WriteFile(full, append(append(old, '\n'), p.Append[f]...), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	img, err := eng.BuildImage(ctx, sandbox.BuildSpec{Dir: dst, Dockerfile: p.file(), Timeout: p.timeout(), CacheFrom: first})
+	if img != nil {
+		defer func() {
+			cctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_ = img.Remove(cctx)
+		}()
+	}
+	var bf *sandbox.BuildFailure
+	if errors.As(err, &bf) {
+		return nil, &runner.FailError{Msg: "After a change to " + strings.Join(sortedKeys(p.Append), ", ") + ", the image no longer builds: " + buildMessage(bf)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return img.Steps(), nil
+}
