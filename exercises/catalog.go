@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -19,10 +18,26 @@ import (
 type Catalog struct {
 	// Name says where the catalog came from, for messages and reports:
 	// "embedded", a folder, or a git URL with the commit it was pinned to.
-	Name  string
-	fsys  fs.FS
-	dirs  map[string]string // id → folder
-	kinds runner.Kinds
+	Name string
+	// Origin identifies the catalog across its versions, so a learner's
+	// progress follows the catalog and not a bare id that another catalog
+	// may reuse: empty for the embedded catalog, else the folder's absolute
+	// path or the git URL (without the commit a clone was pinned to).
+	Origin string
+	fsys   fs.FS
+	dirs   map[string]string // id → folder
+	rank   map[string]int    // id → place in catalog.yaml's order, from 1
+	kinds  runner.Kinds
+}
+
+// ProgressKey is the key of exercise id's record in a learner's progress:
+// the bare id in the embedded catalog (as every earlier grader stored it),
+// else the id qualified by the catalog's [Catalog.Origin].
+func (c *Catalog) ProgressKey(id string) string {
+	if c.Origin == "" {
+		return id
+	}
+	return c.Origin + "#" + id
 }
 
 // NewCatalog indexes the exercises in fsys. kinds are the check kinds specs may
@@ -65,6 +80,12 @@ func NewCatalog(fsys fs.FS, name string, kinds runner.Kinds) (*Catalog, error) {
 	if err := index("."); err != nil {
 		return nil, fmt.Errorf("reading catalog %s: %w", name, err)
 	}
+	rank, orderProblems, err := readOrder(fsys, c.dirs)
+	if err != nil {
+		return nil, fmt.Errorf("reading catalog %s: %w", name, err)
+	}
+	c.rank = rank
+	problems = append(problems, orderProblems...)
 	if len(problems) > 0 {
 		return nil, &SpecError{Problems: problems}
 	}
@@ -74,13 +95,25 @@ func NewCatalog(fsys fs.FS, name string, kinds runner.Kinds) (*Catalog, error) {
 	return c, nil
 }
 
-// IDs returns every exercise id, sorted.
+// IDs returns every exercise id in the catalog's order ([CatalogFile]):
+// the listed ones first, as listed, then the rest alphabetically.
 func (c *Catalog) IDs() []string {
 	ids := make([]string, 0, len(c.dirs))
 	for id := range c.dirs {
 		ids = append(ids, id)
 	}
-	sort.Strings(ids)
+	slices.SortFunc(ids, func(a, b string) int {
+		ra, rb := c.rank[a], c.rank[b]
+		switch {
+		case ra != rb && ra > 0 && rb > 0:
+			return ra - rb
+		case ra > 0 && rb == 0:
+			return -1
+		case ra == 0 && rb > 0:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
 	return ids
 }
 

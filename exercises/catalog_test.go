@@ -12,11 +12,18 @@ import (
 	"testing/fstest"
 
 	"github.com/backendroadmap/grader/exercises"
+	"github.com/backendroadmap/grader/graders/browser"
 	"github.com/backendroadmap/grader/graders/code"
+	"github.com/backendroadmap/grader/graders/compose"
+	"github.com/backendroadmap/grader/graders/docker"
 	"github.com/backendroadmap/grader/graders/git"
 	"github.com/backendroadmap/grader/graders/httpcheck"
+	"github.com/backendroadmap/grader/graders/kube"
+	"github.com/backendroadmap/grader/graders/metrics"
 	"github.com/backendroadmap/grader/graders/redis"
+	"github.com/backendroadmap/grader/graders/security"
 	"github.com/backendroadmap/grader/graders/sql"
+	"github.com/backendroadmap/grader/graders/workflow"
 	"github.com/backendroadmap/grader/runner"
 )
 
@@ -305,8 +312,62 @@ func TestSpecProblemsWithGitKinds(t *testing.T) {
 // (compiling needs none).
 func allKinds() runner.Kinds {
 	all := runner.Kinds{}
-	for _, ks := range []runner.Kinds{git.Kinds(), sql.Kinds(nil), redis.Kinds(nil), code.Kinds(nil), httpcheck.Kinds(nil)} {
+	for _, ks := range []runner.Kinds{
+		git.Kinds(), sql.Kinds(nil), redis.Kinds(nil), code.Kinds(nil), httpcheck.Kinds(nil),
+		security.Kinds(nil), browser.Kinds(nil), docker.Kinds(nil), workflow.Kinds(nil),
+		kube.Kinds(),
+		metrics.Kinds(nil),
+		compose.Kinds(nil),
+	} {
 		maps.Copy(all, ks)
 	}
 	return all
+}
+
+func TestCatalogOrder(t *testing.T) {
+	fsys := catalogFS(map[string]string{
+		"git-a": gitSpec("git-a"), "git-b": gitSpec("git-b"),
+		"git-c": gitSpec("git-c"), "git-d": gitSpec("git-d"),
+	})
+	fsys["catalog.yaml"] = &fstest.MapFile{Data: []byte("format: 1\norder: [git-c, git-a]\n")}
+	c := MustCatalog(t, fsys)
+	if got, want := c.IDs(), []string{"git-c", "git-a", "git-b", "git-d"}; !slices.Equal(got, want) {
+		t.Errorf("IDs() = %v, want %v: the listed ones as listed, then the rest alphabetically", got, want)
+	}
+
+	fsys["catalog.yaml"] = &fstest.MapFile{Data: []byte("format: 1\norder:\n  - git-a\n  - git-bb\n  - git-a\n")}
+	_, err := exercises.NewCatalog(fsys, "test", git.Kinds())
+	var se *exercises.SpecError
+	if !errors.As(err, &se) || len(se.Problems) != 2 {
+		t.Fatalf("err = %v, want a *SpecError with two problems", err)
+	}
+	if got := se.Problems[0].String(); got != `catalog.yaml:4: order[1]: no exercise "git-bb" in this catalog; did you mean git-b?` {
+		t.Errorf("unknown id: %s", got)
+	}
+	if got := se.Problems[1].String(); got != "catalog.yaml:5: order[2]: git-a is listed twice; keep one place for it" {
+		t.Errorf("duplicate: %s", got)
+	}
+
+	fsys["catalog.yaml"] = &fstest.MapFile{Data: []byte("format: 1\nordr: [git-a]\n")}
+	if _, err := exercises.NewCatalog(fsys, "test", git.Kinds()); err == nil || !strings.Contains(err.Error(), "ordr") {
+		t.Errorf("a misspelt field: err = %v, want it named", err)
+	}
+}
+
+// The embedded catalog gives every exercise its place, so a new exercise
+// cannot land at the end of its phase by accident.
+func TestEmbeddedCatalogOrdersEveryExercise(t *testing.T) {
+	data, err := fs.ReadFile(exercises.Embedded(), exercises.CatalogFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, allKinds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range c.IDs() {
+		if !strings.Contains(string(data), "\n  - "+id+"\n") {
+			t.Errorf("%s has no place in the embedded %s: add it to order, among its skill and phase", id, exercises.CatalogFile)
+		}
+	}
 }

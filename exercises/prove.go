@@ -78,13 +78,28 @@ func Prove(ctx context.Context, ex *Exercise, tmp string) (*Proof, error) {
 			continue
 		}
 		status := map[string]runner.Status{}
-		for _, c := range rep.Checks {
+		var firstFail *runner.CheckResult
+		for i, c := range rep.Checks {
 			status[c.ID] = c.Status
-		}
-		for _, id := range w.MustFail {
-			if status[id] == runner.Pass {
-				p.Problems = append(p.Problems, fmt.Sprintf("known-wrong solution %q passes check %s, which it must fail", w.Name, id))
+			if c.Status == runner.Fail && firstFail == nil {
+				firstFail = &rep.Checks[i]
 			}
+		}
+		failed := 0
+		for _, id := range w.MustFail {
+			switch status[id] {
+			case runner.Pass:
+				p.Problems = append(p.Problems, fmt.Sprintf("known-wrong solution %q passes check %s, which it must fail", w.Name, id))
+			case runner.Fail:
+				failed++
+			}
+		}
+		// Skipped checks count as not passed, but a wrong solution that
+		// fails only for another reason (it does not even start) proves
+		// nothing about the checks it names.
+		if len(w.MustFail) > 0 && failed == 0 && firstFail != nil {
+			p.Problems = append(p.Problems, fmt.Sprintf("known-wrong solution %q fails none of the checks it names itself: they were skipped after check %s failed (%s); fix the solution so it fails for the mistake it shows",
+				w.Name, firstFail.ID, oneLine(firstFail.Message)))
 		}
 	}
 	return p, nil

@@ -53,7 +53,11 @@ func Open(ctx context.Context, src Source, kinds runner.Kinds) (*Catalog, error)
 		if ref != "" {
 			return nil, fmt.Errorf("%w: %s is a folder, so #%s cannot select a commit; give a git URL", ErrBadSource, url, ref)
 		}
-		return NewCatalog(os.DirFS(url), url, kinds)
+		c, err := NewCatalog(os.DirFS(url), url, kinds)
+		if c != nil {
+			c.Origin, _ = filepath.Abs(url)
+		}
+		return c, err
 	}
 	if !isGitURL(url) {
 		return nil, fmt.Errorf("%w: %s is neither a folder nor a git URL (https://, ssh://, file://, git@host:path)", ErrBadSource, src.Spec)
@@ -62,7 +66,11 @@ func Open(ctx context.Context, src Source, kinds runner.Kinds) (*Catalog, error)
 	if err != nil {
 		return nil, err
 	}
-	return NewCatalog(os.DirFS(dir), url+"@"+commit[:12], kinds)
+	c, err := NewCatalog(os.DirFS(dir), url+"@"+commit[:12], kinds)
+	if c != nil {
+		c.Origin = url
+	}
+	return c, err
 }
 
 func isBareRepo(dir string) bool {

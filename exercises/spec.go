@@ -109,6 +109,21 @@ type Exercise struct {
 	Spec string
 	// Files is the exercise's folder.
 	Files fs.FS
+
+	services map[string]yaml.Node
+}
+
+// Service fills v from the exercise's `services.<name>` block, the way its
+// checks' kinds read it (it was checked when the spec loaded). It wraps
+// [runner.ErrNoService] when the exercise declares no such service. It
+// serves what runs outside the checks: `grader db` opens the data an
+// attempt starts from.
+func (e *Exercise) Service(name string, v any) error {
+	n, ok := e.services[name]
+	if !ok {
+		return fmt.Errorf("%s: %w", name, runner.ErrNoService)
+	}
+	return decodeStrict(&n, v)
 }
 
 // IsGit reports whether the exercise's workspace is a git repository.
@@ -298,7 +313,7 @@ func (p *parser) line(field string) int {
 }
 
 func (p *parser) validate(s *spec, dir fs.FS, folder string, kinds runner.Kinds) *Exercise {
-	ex := &Exercise{}
+	ex := &Exercise{services: s.Services}
 	p.services = s.Services
 	switch {
 	case s.Format == 0:

@@ -1,7 +1,10 @@
 // Package report writes grading reports ([runner.Report]) in every format
 // grader offers: text for a person at a terminal, json for programs, junit
-// for CI test-report views (GitLab, Jenkins), tap for TAP harnesses, and
-// github for GitHub Actions annotations and the job's step summary.
+// for CI test-report views (GitLab, Jenkins), tap for TAP harnesses, github
+// for GitHub Actions annotations and the job's step summary, and gradescope,
+// exercism and prairielearn for the results.json each of those course
+// platforms reads from its autograder. A platform grades one submission per
+// run, so the platform formats write one report and refuse a batch.
 //
 // It is the last room the data flows through (catalog → runner → graders →
 // report). It only reads reports, and it knows nothing of flags, terminals or
@@ -19,5 +22,6 @@
 // The json format is a contract: one report is written as grader.results/v1
 // ([runner.ResultsSchema]), several as grader.batch/v1 ([BatchSchema]), and
 // fields are only ever added to either. The other formats follow their own
-// standards; their layout is for people and may change.
+// standards (the platforms' published specifications, for the platform
+// formats); their layout is for people and may change.
 package report

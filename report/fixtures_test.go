@@ -125,3 +125,22 @@ func batchReports() []*runner.Report {
 	}
 	return []*runner.Report{alice, bob}
 }
+
+// ungradableReport is `grader grade` of a submission that could not be
+// fetched: one check stands for the step that failed, and nothing was judged.
+func ungradableReport() *runner.Report {
+	msg := `cloning submission https://git.example.com/carol/git-branching.git: repository not found`
+	return &runner.Report{
+		Schema: runner.ResultsSchema,
+		Exercise: runner.ExerciseRef{
+			ID: "git-branching", Title: "Branching with git",
+			Skill: runner.VersionControl, Phase: runner.Beginner,
+		},
+		Submission: "https://git.example.com/carol/git-branching.git",
+		Status:     runner.Error,
+		Gradable:   false,
+		MaxScore:   5,
+		Error:      msg,
+		Checks:     []runner.CheckResult{{ID: "fetch", Name: "Fetch the submission", Status: runner.Error, Message: msg}},
+	}
+}

@@ -29,11 +29,17 @@ const (
 	// GitHub is GitHub Actions workflow commands, which become annotations on
 	// the run, plus an optional Markdown step summary.
 	GitHub Format = "github"
+	// Gradescope is the results.json of a Gradescope autograder.
+	Gradescope Format = "gradescope"
+	// Exercism is the results.json of an Exercism test runner, version 3.
+	Exercism Format = "exercism"
+	// PrairieLearn is the results.json of a PrairieLearn external grader.
+	PrairieLearn Format = "prairielearn"
 )
 
 // Formats lists every format, in the order help text and error messages show
 // them, so the command's help and flag completion never go out of date.
-var Formats = []Format{Text, JSON, JUnit, TAP, GitHub}
+var Formats = []Format{Text, JSON, JUnit, TAP, GitHub, Gradescope, Exercism, PrairieLearn}
 
 // ParseFormat returns the format named s, ignoring case. An unknown name is a
 // usage error whose message lists the valid names, so the learner can fix the
@@ -72,7 +78,8 @@ type Options struct {
 
 // Write writes reports to w in format f. One report is written as itself
 // (`grader check`); several are written as one batch (`grader grade` of
-// several submissions), in the order given.
+// several submissions), in the order given, except in the platform formats,
+// which take one report ([Format.CanWrite]).
 //
 // The whole output is built before anything is written, so a report that
 // cannot be rendered leaves w untouched.
@@ -86,6 +93,9 @@ func Write(w io.Writer, f Format, reports []*runner.Report, o Options) error {
 			return fmt.Errorf("report %d of %d is missing (nil)", i+1, len(reports))
 		}
 		rs[i] = redact(r)
+	}
+	if err := f.CanWrite(len(rs)); err != nil {
+		return err
 	}
 	var out, summary bytes.Buffer
 	switch f {
@@ -105,6 +115,10 @@ func Write(w io.Writer, f Format, reports []*runner.Report, o Options) error {
 		writeAnnotations(&out, rs)
 		if o.StepSummary != nil {
 			writeStepSummary(&summary, rs, summaryLimit)
+		}
+	case Gradescope, Exercism, PrairieLearn:
+		if err := writePlatform(&out, f, rs[0]); err != nil {
+			return fmt.Errorf("encoding the %s report: %w", f, err)
 		}
 	default:
 		return fmt.Errorf("unknown output format %q: valid formats are %s", f, formatNames())

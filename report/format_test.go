@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestParseFormat(t *testing.T) {
 	if err == nil {
 		t.Fatal(`ParseFormat("xml") succeeded`)
 	}
-	want := `unknown output format "xml": valid formats are text, json, junit, tap, github`
+	want := `unknown output format "xml": valid formats are text, json, junit, tap, github, gradescope, exercism, prairielearn`
 	if err.Error() != want {
 		t.Errorf("error = %q\nwant    %q", err, want)
 	}
@@ -128,11 +129,25 @@ func TestClean(t *testing.T) {
 func TestClip(t *testing.T) {
 	long := strings.Repeat("é", maxValue+25)
 	shown, more := clip(long)
-	if n := len([]rune(shown)); n != maxValue || more != 25 {
-		t.Errorf("clip kept %d characters and left %d; want %d and 25", n, more, maxValue)
+	if n := len([]rune(shown)); n != maxValue || clipNote(shown, more) != "(25 more characters not shown)" {
+		t.Errorf("clip kept %d characters and said %q; want %d and 25 more characters", n, clipNote(shown, more), maxValue)
 	}
-	if shown, more := clip("short"); shown != "short" || more != 0 {
-		t.Errorf("clip(short) = %q, %d", shown, more)
+	if shown, more := clip("short"); shown != "short" || more != "" {
+		t.Errorf("clip(short) = %q, %q", shown, more)
+	}
+	// A table is cut between rows, and the note counts rows.
+	var rows []string
+	for i := range 40 {
+		rows = append(rows, fmt.Sprintf("| %2d | Ada Lovelace  | 1815-12-10 |", i))
+	}
+	shown, more = clip(strings.Join(rows, "\n"))
+	last := shown[strings.LastIndexByte(shown, '\n')+1:]
+	if !strings.HasSuffix(last, "|") || len(last) != len(rows[0]) {
+		t.Errorf("the last row shown is %q; want a whole row", last)
+	}
+	kept := strings.Count(shown, "\n") + 1
+	if want := fmt.Sprintf("(%d more lines not shown)", 40-kept); clipNote(shown, more) != want {
+		t.Errorf("clipNote = %q; want %q", clipNote(shown, more), want)
 	}
 }
 
@@ -172,5 +187,35 @@ func TestVerdict(t *testing.T) {
 		if got := verdict(tc.r); got != tc.want {
 			t.Errorf("verdict = %q, want %q", got, tc.want)
 		}
+	}
+}
+
+func TestInvisibleDifferencesAreShown(t *testing.T) {
+	for _, tc := range []struct{ exp, act, wantExp, wantAct string }{
+		{"hello", "hello  ", "hello", "hello··"},
+		{"a\nb\n", "a\r\nb\r\n", "a\nb\n⏎", "a␍\nb␍\n⏎"},
+		{"x = 1", "x\t= 1", "x = 1", "x→= 1"},
+	} {
+		if !invisibleOnly(tc.exp, tc.act) {
+			t.Errorf("invisibleOnly(%q, %q) = false; want true", tc.exp, tc.act)
+			continue
+		}
+		if got := showInvisible(tc.exp); got != tc.wantExp {
+			t.Errorf("showInvisible(%q) = %q; want %q", tc.exp, got, tc.wantExp)
+		}
+		if got := showInvisible(tc.act); got != tc.wantAct {
+			t.Errorf("showInvisible(%q) = %q; want %q", tc.act, got, tc.wantAct)
+		}
+	}
+	if got := showInvisible("one\ntwo\n"); got != "one\ntwo\n⏎" {
+		t.Errorf("a final line break: got %q", got)
+	}
+	if invisibleOnly("hello", "hullo") || invisibleOnly("same", "same") {
+		t.Error("a visible difference, or none, is not an invisible one")
+	}
+	var b bytes.Buffer
+	writeTextCheck(&b, runner.CheckResult{ID: "c", Name: "greeting", Status: runner.Fail, Message: "greeting.txt differs", Expected: "hello", Actual: "hello "}, Options{}, palette{})
+	if out := b.String(); !strings.Contains(out, "actual:   hello·") || !strings.Contains(out, "· is a space at the") {
+		t.Errorf("the text report does not show the trailing space:\n%s", out)
 	}
 }

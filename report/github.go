@@ -124,8 +124,8 @@ func mdRow(c runner.CheckResult) string {
 	}
 	msg, more := clip(strings.TrimSpace(c.Message))
 	cell := mdCell(msg)
-	if more > 0 {
-		cell += " " + clipNote(more)
+	if more != "" {
+		cell += " " + clipNote(msg, more)
 	}
 	if hint := strings.TrimSpace(c.Hint); hint != "" && showHint(c) {
 		cell += "<br>**hint:** " + mdCell(hint)
@@ -146,8 +146,8 @@ func mdValues(c runner.CheckResult) string {
 		shown = strings.TrimSuffix(clean(shown), "\n")
 		fence := strings.Repeat("`", max(3, longestRun(shown, '`')+1))
 		b.WriteString(v.name + ":\n\n" + fence + "text\n" + shown + "\n" + fence + "\n\n")
-		if more > 0 {
-			b.WriteString(clipNote(more) + "\n\n")
+		if more != "" {
+			b.WriteString(clipNote(shown, more) + "\n\n")
 		}
 	}
 	b.WriteString("</details>\n\n")

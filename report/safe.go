@@ -12,20 +12,31 @@ import (
 // would bury it (and flood a terminal or a CI log).
 const maxValue = 500
 
-// clip returns at most maxValue characters of s and how many it left out.
-func clip(s string) (string, int) {
+// clip returns the start of s, at most maxValue characters, and the rest
+// it leaves out ("" for none). A value of several lines (a result table, a
+// list) is cut at the end of a line, so no row is shown half.
+func clip(s string) (shown, rest string) {
 	n := 0
 	for i := range s {
 		if n == maxValue {
-			return s[:i], utf8.RuneCountInString(s[i:])
+			if j := strings.LastIndexByte(s[:i], '\n'); j > 0 {
+				return s[:j], s[j+1:]
+			}
+			return s[:i], s[i:]
 		}
 		n++
 	}
-	return s, 0
+	return s, ""
 }
 
-// clipNote says how much of a value clip left out.
-func clipNote(more int) string {
+// clipNote says what clip left out of a value whose start is shown: lines
+// when the value has several, else characters.
+func clipNote(shown, rest string) string {
+	if strings.Contains(shown, "\n") {
+		lines := strings.Count(strings.TrimRight(rest, "\n"), "\n") + 1
+		return fmt.Sprintf("(%d more %s not shown)", lines, plural(lines, "line"))
+	}
+	more := utf8.RuneCountInString(rest)
 	return fmt.Sprintf("(%d more %s not shown)", more, plural(more, "character"))
 }
 

@@ -189,8 +189,8 @@ func details(c runner.CheckResult) string {
 			}
 			b.WriteString("  " + line + "\n")
 		}
-		if more > 0 {
-			b.WriteString("  " + clipNote(more) + "\n")
+		if more != "" {
+			b.WriteString("  " + clipNote(shown, more) + "\n")
 		}
 	}
 	if hint := strings.TrimSpace(clean(c.Hint)); hint != "" && showHint(c) {

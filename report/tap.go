@@ -68,8 +68,8 @@ func writeTAPReport(b *bytes.Buffer, r *runner.Report, indent string) {
 				}
 				shown, more := clip(v.value)
 				fields = append(fields, yamlField{key: v.key, value: clean(shown)})
-				if more > 0 {
-					fields = append(fields, yamlField{key: v.key + "_truncated", value: clipNote(more)})
+				if more != "" {
+					fields = append(fields, yamlField{key: v.key + "_truncated", value: clipNote(shown, more)})
 				}
 			}
 			fields = append(fields,

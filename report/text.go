@@ -71,7 +71,21 @@ func writeTextReport(b *bytes.Buffer, r *runner.Report, o Options, p palette) {
 	if r.Interrupted {
 		st = runner.Error
 	}
-	b.WriteString(p.status(verdict(r), st) + "\n")
+	b.WriteString(p.status(textVerdict(r), st) + "\n")
+}
+
+// textVerdict is [verdict], except that the message of a check that could
+// not run is not printed a second time: in the text format it stands just
+// above, in full.
+func textVerdict(r *runner.Report) string {
+	if !r.Interrupted && norm(r.Status) == runner.Error {
+		for _, c := range r.Checks {
+			if norm(c.Status) == runner.Error && strings.TrimSpace(c.Message) != "" {
+				return "could not grade: a check could not run (see above); not your work's fault"
+			}
+		}
+	}
+	return verdict(r)
 }
 
 func writeTextCheck(b *bytes.Buffer, c runner.CheckResult, o Options, p palette) {
@@ -91,9 +105,17 @@ func writeTextCheck(b *bytes.Buffer, c runner.CheckResult, o Options, p palette)
 	if st != runner.Fail && st != runner.Error {
 		return
 	}
-	block := !fitsOnLabelLine(c.Expected) || !fitsOnLabelLine(c.Actual)
-	writeTextValue(b, "expected:", c.Expected, block)
-	writeTextValue(b, "actual:  ", c.Actual, block)
+	exp, act := c.Expected, c.Actual
+	invisible := invisibleOnly(exp, act)
+	if invisible {
+		exp, act = showInvisible(exp), showInvisible(act)
+	}
+	block := !fitsOnLabelLine(exp) || !fitsOnLabelLine(act)
+	writeTextValue(b, "expected:", exp, block)
+	writeTextValue(b, "actual:  ", act, block)
+	if invisible {
+		writeIndented(b, detailIndent, wrap(invisibleNote, lineWidth-len(detailIndent)))
+	}
 	if hint := strings.TrimSpace(clean(c.Hint)); hint != "" {
 		lines := wrap(hint, lineWidth-len(detailIndent)-len("hint: "))
 		b.WriteString(detailIndent + "hint: " + lines[0] + "\n")
@@ -105,7 +127,7 @@ func writeTextCheck(b *bytes.Buffer, c runner.CheckResult, o Options, p palette)
 func fitsOnLabelLine(v string) bool {
 	shown, more := clip(v)
 	lines := valueLines(clean(shown))
-	return more == 0 && len(lines) == 1 && len(detailIndent)+len("expected: ")+utf8.RuneCountInString(lines[0]) <= lineWidth
+	return more == "" && len(lines) == 1 && len(detailIndent)+len("expected: ")+utf8.RuneCountInString(lines[0]) <= lineWidth
 }
 
 // writeTextValue shows an expected or actual value: on the label's line, or
@@ -125,8 +147,8 @@ func writeTextValue(b *bytes.Buffer, label, v string, block bool) {
 		b.WriteString(detailIndent + strings.TrimSpace(label) + "\n")
 		writeIndented(b, valueIndent, lines)
 	}
-	if more > 0 {
-		b.WriteString(valueIndent + clipNote(more) + "\n")
+	if more != "" {
+		b.WriteString(valueIndent + clipNote(shown, more) + "\n")
 	}
 }
 

@@ -124,6 +124,33 @@ func (p Prepared) Prepare(ctx context.Context, a Attempt) error {
 // Check calls Run.
 func (p Prepared) Check(ctx context.Context, a Attempt) Outcome { return p.Run(ctx, a) }
 
+// Using makes a check around something it must get before its deadline
+// starts (the learner's server, a browser): Setup calls get, and Run calls
+// it again (get remembers, in the attempt's Memo) and judges with run. A
+// *[FailError] from get fails the check with its message (the learner's
+// server did not come up); any other error is an error. Every kind that
+// needs a started thing builds its check this way, so they agree on which
+// failure is whose.
+func Using[T any](get func(ctx context.Context, a Attempt) (T, error), run func(ctx context.Context, a Attempt, v T) Outcome) Checker {
+	return Prepared{
+		Setup: func(ctx context.Context, a Attempt) error {
+			_, err := get(ctx, a)
+			return err
+		},
+		Run: func(ctx context.Context, a Attempt) Outcome {
+			v, err := get(ctx, a)
+			var fe *FailError
+			switch {
+			case errors.As(err, &fe):
+				return Failed("%s", fe.Msg)
+			case err != nil:
+				return Errored(err)
+			}
+			return run(ctx, a, v)
+		},
+	}
+}
+
 // ServiceError is a mistake a kind found in the exercise's
 // `services.<Service>` block after decoding it, such as a seed file that does
 // not parse. The spec loader reports it at that block's own field and line,

@@ -70,7 +70,9 @@ func Run(ctx context.Context, ex *Exercise, a Attempt, opt Options) *Report {
 		if !c.Hidden {
 			res.Expected, res.Actual = out.Expected, out.Actual
 		}
-		if out.Status == Fail || out.Status == Error {
+		// A learner's hint is for a learner's mistake: an error is grader's
+		// environment failing, and its message says what to do.
+		if out.Status == Fail {
 			res.Hint = hintFor(c, opt)
 		}
 		res.DurationMS = now().Sub(t0).Milliseconds()

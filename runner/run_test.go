@@ -177,10 +177,11 @@ func TestRunHints(t *testing.T) {
 	ex := &Exercise{Checks: []Check{
 		{ID: "a", Hints: []string{"first", "second"}, Checker: outcome(Failed("x"))},
 		{ID: "b", Hints: []string{"unused"}, Checker: outcome(Passed(""))},
+		{ID: "c", Hints: []string{"learner's"}, Checker: outcome(Errored(errors.New("docker is not running")))},
 	}}
 	rep := Run(t.Context(), ex, Attempt{}, Options{})
-	if rep.Checks[0].Hint != "first" || rep.Checks[1].Hint != "" {
-		t.Fatalf("default hints: failing check %q, passing check %q", rep.Checks[0].Hint, rep.Checks[1].Hint)
+	if rep.Checks[0].Hint != "first" || rep.Checks[1].Hint != "" || rep.Checks[2].Hint != "" {
+		t.Fatalf("default hints: failing check %q, passing check %q, errored check %q (an error is not the learner's to fix)", rep.Checks[0].Hint, rep.Checks[1].Hint, rep.Checks[2].Hint)
 	}
 	rep = Run(t.Context(), ex, Attempt{}, Options{HintFor: func(c *Check) string { return c.Hints[1] }})
 	if rep.Checks[0].Hint != "second" {
@@ -276,5 +277,30 @@ func TestPrepareIsNotTheLearnersTime(t *testing.T) {
 	rep := Run(t.Context(), ex, Attempt{}, Options{})
 	if rep.Status != Error || rep.Gradable || !strings.Contains(rep.Checks[0].Message, "no Docker") {
 		t.Fatalf("failed setup: %+v", rep)
+	}
+}
+
+func TestUsing(t *testing.T) {
+	judge := func(_ context.Context, _ Attempt, v string) Outcome { return Passed("got " + v) }
+	for name, tc := range map[string]struct {
+		err    error
+		status Status
+		msg    string
+	}{
+		"started":       {nil, Pass, "got server"},
+		"learner's":     {Failure("your server exited with status 1"), Fail, "your server exited with status 1"},
+		"environment's": {errors.New("docker is not running"), Error, "docker is not running"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			calls := 0
+			c := Using(func(context.Context, Attempt) (string, error) { calls++; return "server", tc.err }, judge)
+			if err := c.(Preparer).Prepare(t.Context(), Attempt{}); !errors.Is(err, tc.err) {
+				t.Errorf("Prepare = %v; want %v", err, tc.err)
+			}
+			out := c.Check(t.Context(), Attempt{})
+			if out.Status != tc.status || out.Message != tc.msg || calls != 2 {
+				t.Errorf("Check = %v %q after %d gets; want %v %q after 2", out.Status, out.Message, calls, tc.status, tc.msg)
+			}
+		})
 	}
 }

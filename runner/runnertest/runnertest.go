@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -70,5 +73,61 @@ func Services(t testing.TB, blocks map[string]any) func(name string, v any) erro
 			return fmt.Errorf("services.%s: %w", name, runner.ErrNoService)
 		}
 		return dec(v)
+	}
+}
+
+// Attempt makes a workspace holding files (slash path → content) in a
+// folder the test removes, and an attempt on it with a [runner.Memo] the
+// test closes: what the runner hands a check.
+func Attempt(t testing.TB, files map[string]string) runner.Attempt {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := runner.Attempt{Dir: dir, Memo: &runner.Memo{}}
+	t.Cleanup(a.Memo.Close)
+	return a
+}
+
+// Run runs c on a as the runner does: [runner.Preparer.Prepare] first when
+// c has one, whose [runner.FailError] is the learner's failure and whose
+// other errors are the check's own.
+func Run(t testing.TB, c runner.Checker, a runner.Attempt) runner.Outcome {
+	t.Helper()
+	if p, ok := c.(runner.Preparer); ok {
+		if err := p.Prepare(t.Context(), a); err != nil {
+			var fe *runner.FailError
+			if errors.As(err, &fe) {
+				return runner.Failed("%s", fe.Msg)
+			}
+			return runner.Errored(err)
+		}
+	}
+	return c.Check(t.Context(), a)
+}
+
+// Want reports an error unless out has status s and its message holds every
+// part: what a learner reads is what the tests of check kinds assert.
+func Want(t testing.TB, what string, out runner.Outcome, s runner.Status, parts ...string) {
+	t.Helper()
+	if out.Status != s {
+		msg := fmt.Sprintf("%s: status %s, want %s; message: %s", what, out.Status, s, out.Message)
+		if out.Expected != "" || out.Actual != "" {
+			msg += fmt.Sprintf("\nexpected: %s\nactual: %s", out.Expected, out.Actual)
+		}
+		t.Error(msg)
+		return
+	}
+	for _, p := range parts {
+		if !strings.Contains(out.Message, p) {
+			t.Errorf("%s: message %q lacks %q", what, out.Message, p)
+		}
 	}
 }
