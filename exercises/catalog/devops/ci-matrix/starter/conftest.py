@@ -1,0 +1,1 @@
+# Puts the project's root on sys.path, so the tests can import calc.
