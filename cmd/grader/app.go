@@ -10,11 +10,18 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/backendroadmap/grader/exercises"
+	browsergrader "github.com/backendroadmap/grader/graders/browser"
 	codegrader "github.com/backendroadmap/grader/graders/code"
+	composegrader "github.com/backendroadmap/grader/graders/compose"
+	dockergrader "github.com/backendroadmap/grader/graders/docker"
 	gitgrader "github.com/backendroadmap/grader/graders/git"
 	"github.com/backendroadmap/grader/graders/httpcheck"
+	kubegrader "github.com/backendroadmap/grader/graders/kube"
+	metricsgrader "github.com/backendroadmap/grader/graders/metrics"
 	redisgrader "github.com/backendroadmap/grader/graders/redis"
+	"github.com/backendroadmap/grader/graders/security"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
+	workflowgrader "github.com/backendroadmap/grader/graders/workflow"
 	"github.com/backendroadmap/grader/progress"
 	"github.com/backendroadmap/grader/report"
 	"github.com/backendroadmap/grader/runner"
@@ -54,7 +61,20 @@ func kinds(svc *services) runner.Kinds {
 			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
 		}
 	}
-	all, err := runner.MergeKinds([]runner.Kinds{gitgrader.Kinds(), sqlgrader.Kinds(svc.postgres, sqlOpts...), redisgrader.Kinds(svc), codegrader.Kinds(svc), httpcheck.Kinds(svc)}...)
+	all, err := runner.MergeKinds([]runner.Kinds{
+		gitgrader.Kinds(),
+		sqlgrader.Kinds(svc.postgres, sqlOpts...),
+		redisgrader.Kinds(svc),
+		codegrader.Kinds(svc),
+		httpcheck.Kinds(svc),
+		security.Kinds(svc),
+		browsergrader.Kinds(svc),
+		dockergrader.Kinds(svc),
+		workflowgrader.Kinds(svc),
+		kubegrader.Kinds(),
+		metricsgrader.Kinds(svc),
+		composegrader.Kinds(svc),
+	}...)
 	if err != nil {
 		panic(err) // two families claim one kind name: a bug in this binary, which every test catches
 	}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
@@ -17,14 +16,14 @@ import (
 // server: a container start, initdb, the template, the attempt), and a batch
 // of 100 attempts in one `grader grade` against a fresh container per
 // attempt (a cold check). The targets are ratios measured in one run: warm at
-// least 4x faster than cold and under 300 ms; the batch at least 10x faster
-// per attempt. Needs Docker and the local images (`make images`).
+// least 4x faster than cold; the batch at least 10x faster per attempt; and,
+// since issue 12, a warm re-check under 100 ms (`make bench` judges them).
+// Needs Docker and the local images (`make images`).
 func BenchmarkDatabaseCheck(b *testing.B) {
 	bin := graderBinary(b)
-	ws := solvedDatabaseWorkspace(b)
+	ws := solved(b, "sql-joins")
 	home := b.TempDir()
-	env := append(os.Environ(), "HOME="+home, "GRADER_HOME="+filepath.Join(home, "state"),
-		"GRADER_CACHE="+filepath.Join(home, "cache"), "NO_COLOR=1", "GRADER_IMAGE_MAP="+imageMap)
+	env := graderEnv(home)
 	warm := &postgres.Service{StateDir: filepath.Join(home, "cache", "postgres")}
 	stop := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -70,18 +69,4 @@ func BenchmarkDatabaseCheck(b *testing.B) {
 		b.ReportMetric(float64(tFresh.Milliseconds())/float64(n), "fresh-container-ms/attempt")
 		b.ReportMetric(float64(tFresh)/float64(n)/perAttempt, "x-faster")
 	})
-}
-
-// solvedDatabaseWorkspace starts sql-joins and solves it with the reference.
-func solvedDatabaseWorkspace(b *testing.B) string {
-	b.Helper()
-	ex := embeddedExercise(b, "sql-joins")
-	dir := filepath.Join(b.TempDir(), "ws")
-	if _, err := exercises.Start(ex, exercises.EmbeddedName, "", dir); err != nil {
-		b.Fatal(err)
-	}
-	if err := exercises.Apply(ex, ex.Solution, dir); err != nil {
-		b.Fatal(err)
-	}
-	return dir
 }

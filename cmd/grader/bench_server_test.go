@@ -1,16 +1,16 @@
 package main
 
 import (
+	"context"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/sandbox"
+	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
 // BenchmarkServerCheck times a whole `grader check` of a solved api-todo
@@ -22,17 +22,8 @@ import (
 // local images.
 func BenchmarkServerCheck(b *testing.B) {
 	bin := graderBinary(b)
-	ex := embeddedExercise(b, "api-todo")
-	ws := filepath.Join(b.TempDir(), "ws")
-	if _, err := exercises.Start(ex, exercises.EmbeddedName, "", ws); err != nil {
-		b.Fatal(err)
-	}
-	if err := exercises.Apply(ex, ex.Solution, ws); err != nil {
-		b.Fatal(err)
-	}
-	home := b.TempDir()
-	env := append(os.Environ(), "HOME="+home, "GRADER_HOME="+filepath.Join(home, "state"),
-		"GRADER_CACHE="+filepath.Join(home, "cache"), "NO_COLOR=1", "GRADER_IMAGE_MAP="+imageMap)
+	ws := solved(b, "api-todo")
+	env := graderEnv(b.TempDir())
 	image := localImage(b, "python:3.11")
 
 	var tCheck, tFloor time.Duration
@@ -96,4 +87,38 @@ func localImage(b *testing.B, public string) string {
 		b.Fatal(err)
 	}
 	return m.Resolve(public)
+}
+
+// BenchmarkSecurityCheck times a whole `grader check` of a solved sec-sqli
+// workspace (the learner's Flask server on its own PostgreSQL clone, the
+// functional requests, 19 SQL injection probes on each of three inputs,
+// and PostgreSQL's statement log read back) against a `grader check` of a
+// solved api-todo in the same run, the baseline issue 10 names. The warm
+// PostgreSQL is started before the timer, as a learner's second check
+// finds it. Needs Docker and the local images.
+func BenchmarkSecurityCheck(b *testing.B) {
+	bin := graderBinary(b)
+	home := b.TempDir()
+	env := graderEnv(home)
+	sec, todo := solved(b, "sec-sqli"), solved(b, "api-todo")
+	warm := &postgres.Service{StateDir: filepath.Join(home, "cache", "postgres")}
+	b.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := warm.RemoveWarm(ctx); err != nil {
+			b.Errorf("stop the warm server: %v", err)
+		}
+	})
+	timed(b, env, sec, bin, "check") // starts the warm PostgreSQL server
+
+	var tSecurity, tTodo time.Duration
+	n := 0
+	for b.Loop() {
+		tSecurity += timed(b, env, sec, bin, "check")
+		tTodo += timed(b, env, todo, bin, "check")
+		n++
+	}
+	b.ReportMetric(float64(tSecurity.Milliseconds())/float64(n), "sec-sqli-ms")
+	b.ReportMetric(float64(tTodo.Milliseconds())/float64(n), "api-todo-ms")
+	b.ReportMetric(float64(tSecurity)/float64(tTodo), "x-api-todo")
 }

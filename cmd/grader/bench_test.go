@@ -136,6 +136,29 @@ func solvedWorkspace(b *testing.B, commits int) string {
 	return dir
 }
 
+// solved starts exercise id of the embedded catalog in a new folder and
+// applies its reference solution, as a learner who has done the work.
+func solved(b *testing.B, id string) string {
+	b.Helper()
+	ex := embeddedExercise(b, id)
+	dir := filepath.Join(b.TempDir(), id)
+	if _, err := exercises.Start(ex, exercises.EmbeddedName, "", dir); err != nil {
+		b.Fatal(err)
+	}
+	if err := exercises.Apply(ex, ex.Solution, dir); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// graderEnv is the environment of a grader process a benchmark starts: its
+// home, state and cache under home (so warm servers and sandboxes are the
+// benchmark's own), no colour, and the tests' image map.
+func graderEnv(home string) []string {
+	return append(os.Environ(), "HOME="+home, "GRADER_HOME="+filepath.Join(home, "state"),
+		"GRADER_CACHE="+filepath.Join(home, "cache"), "NO_COLOR=1", "GRADER_IMAGE_MAP="+imageMap)
+}
+
 func embeddedExercise(b *testing.B, id string) *exercises.Exercise {
 	b.Helper()
 	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, kinds(&services{}))

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,11 +30,11 @@ code says the verdict (see 'grader help exit-codes').`,
 			if err != nil {
 				return &usageError{err}
 			}
-			ex, root, err := a.attempt(args, dir)
+			ex, cat, root, err := a.attempt(args, dir)
 			if err != nil {
 				return err
 			}
-			rep := a.gradeLearner(ex, root, true)
+			rep := a.gradeLearner(ex, cat, root, true)
 			if err := a.writeReports(f, rep); err != nil {
 				return err
 			}
@@ -42,54 +43,55 @@ code says the verdict (see 'grader help exit-codes').`,
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", ".", "the workspace to grade")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, junit, tap or github")
+	cmd.Flags().StringVar(&format, "format", "text", formatUsage())
 	return cmd
 }
 
 // attempt finds what to grade: the exercise named in args, else the one the
-// workspace holding dir was started for, and the folder to grade.
-func (a *app) attempt(args []string, dir string) (*exercises.Exercise, string, error) {
+// workspace holding dir was started for, its catalog, and the folder to grade.
+func (a *app) attempt(args []string, dir string) (*exercises.Exercise, *exercises.Catalog, string, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, "", usagef("no folder %s: pass the workspace with --dir, or cd into it", dir)
+		return nil, nil, "", usagef("no folder %s: pass the workspace with --dir, or cd into it", dir)
 	}
 	ws, err := exercises.FindWorkspace(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, "", &usageError{err}
+		return nil, nil, "", &usageError{err}
 	}
 	root, _ := filepath.Abs(dir)
 	var id string
 	switch {
 	case len(args) == 1 && ws != nil && ws.Exercise != args[0]:
-		return nil, "", usagef("%s is a workspace for %s, not %s: cd into the right workspace, or run grader check %s", ws.Root, ws.Exercise, args[0], ws.Exercise)
+		return nil, nil, "", usagef("%s is a workspace for %s, not %s: cd into the right workspace, or run grader check %s", ws.Root, ws.Exercise, args[0], ws.Exercise)
 	case len(args) == 1:
 		id = args[0]
 	case ws != nil:
 		id = ws.Exercise
 	default:
-		return nil, "", usagef("%s is not inside a grader workspace: name the exercise (grader check ID), or start one (grader start ID)", root)
+		return nil, nil, "", usagef("%s is not inside a grader workspace: name the exercise (grader check ID), or start one (grader start ID)", root)
 	}
 	if ws != nil {
 		root, a.wsSource = ws.Root, ws.Source
 	}
-	ex, _, err := a.exercise(id)
+	ex, cat, err := a.exercise(id)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	if ex.IsGit() {
 		if _, err := os.Stat(filepath.Join(root, ".git")); err != nil {
-			return nil, "", usagef("%s is not a git repository, and %s is graded from one: cd into the workspace 'grader start %s' made", root, ex.ID, ex.ID)
+			return nil, nil, "", usagef("%s is not a git repository, and %s is graded from one: cd into the workspace 'grader start %s' made", root, ex.ID, ex.ID)
 		}
 	}
-	return ex, root, nil
+	return ex, cat, root, nil
 }
 
 // gradeLearner grades a learner's own workspace for practice (hidden checks
 // stay hidden), showing the latest hint revealed for a failing check. record
 // counts it as an attempt in the learner's progress.
-func (a *app) gradeLearner(ex *exercises.Exercise, root string, record bool) *runner.Report {
+func (a *app) gradeLearner(ex *exercises.Exercise, cat *exercises.Catalog, root string, record bool) *runner.Report {
 	st := a.loadProgress()
+	key := cat.ProgressKey(ex.ID)
 	revealed := map[string]int{}
-	if p := st.Exercises[ex.ID]; p != nil {
+	if p := st.Exercises[key]; p != nil {
 		revealed = p.Hints
 	}
 	rep := runner.Run(a.ctx, &ex.Exercise, runner.Attempt{Dir: root}, runner.Options{
@@ -104,7 +106,7 @@ func (a *app) gradeLearner(ex *exercises.Exercise, root string, record bool) *ru
 	a.log.Info().Str("exercise", ex.ID).Str("status", string(rep.Status)).Int("score", rep.Score).Int("max_score", rep.MaxScore).Int64("duration_ms", rep.DurationMS).Msg("graded")
 	if record && rep.Gradable {
 		a.updateProgress(func(s *progress.State) {
-			p := s.Get(ex.ID)
+			p := s.Get(key)
 			p.Attempts++
 			p.LastAttempt = time.Now().UTC()
 			p.MaxScore = rep.MaxScore
@@ -123,6 +125,17 @@ func reportCode(rep *runner.Report) int {
 		return exitInterrupted
 	}
 	return statusCode(rep.Status)
+}
+
+// formatUsage is the --format flag's help. It lists [report.Formats], so a
+// new format never goes missing from it.
+func formatUsage() string {
+	names := make([]string, len(report.Formats))
+	for i, f := range report.Formats {
+		names[i] = string(f)
+	}
+	last := len(names) - 1
+	return "output format: " + strings.Join(names[:last], ", ") + " or " + names[last]
 }
 
 // writeReports prints reports on stdout in format f; for github it also appends

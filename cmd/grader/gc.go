@@ -10,7 +10,7 @@ import (
 )
 
 // gcCommand sweeps what grader left on the Docker engine. Every container,
-// volume and network grader creates carries the org.grader.managed label, so
+// image it built, volume and network grader creates carries the org.grader.managed label, so
 // this finds what a crashed or killed run left behind (testcontainers' reaper
 // cannot be pulled here, so grader does its own sweeping).
 func (a *app) gcCommand() *cobra.Command {
@@ -18,9 +18,9 @@ func (a *app) gcCommand() *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "gc [--older-than DUR] [--dry-run]",
-		Short: "Remove containers, volumes and networks that grader left on Docker",
+		Short: "Remove containers, images, volumes and networks that grader left on Docker",
 		Long: `gc removes every Docker container, volume and network labelled
-org.grader.managed=1, whichever grader process made it: what an interrupted or
+org.grader.managed=1, and every image grader built from a learner's Dockerfile, whichever grader process made it: what an interrupted or
 crashed check left behind, and the warm database kept between checks.
 
 Only resources grader labelled are touched. --older-than keeps anything younger

@@ -7,18 +7,20 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
+	"github.com/backendroadmap/grader/course"
 	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/report"
 	"github.com/backendroadmap/grader/runner"
 )
 
 func (a *app) gradeCommand() *cobra.Command {
-	var id, format string
+	var id, format, shard string
 	var jobs int
 	cmd := &cobra.Command{
 		Use:   "grade --exercise ID SUBMISSION...",
@@ -30,7 +32,14 @@ URL is cloned with every branch and tag. A submission that cannot be graded (a
 folder that does not exist, a version-control submission that is not a git
 repository, a URL that cannot be cloned) gets a report of its own, "status":
 "error" and "gradable": false, saying what is wrong; the others are graded.
-Exit code: the worst verdict (an ungradable submission, 3; a failing one, 1).`,
+Exit code: the worst verdict (an ungradable submission, 3; a failing one, 1).
+The gradescope, exercism and prairielearn formats are the results.json of a
+platform that grades one submission per run: they take one submission.
+
+With --shard I/N, N machines given the same list (in any order) share it:
+each grades its own share, every submission exactly once, and
+'grader gradebook' merges their JSON results. In a Kubernetes Indexed Job,
+JOB_COMPLETION_INDEX (from 0) and GRADER_SHARD_COUNT stand for --shard.`,
 		Args: args(cobra.MinimumNArgs(1)),
 		RunE: func(_ *cobra.Command, subs []string) error {
 			// Nothing outlives a batch: no warm database is kept for later.
@@ -39,15 +48,39 @@ Exit code: the worst verdict (an ungradable submission, 3; a failing one, 1).`,
 			if err != nil {
 				return &usageError{err}
 			}
+			// Refused before grading, not after minutes of it.
+			if err := f.CanWrite(len(subs)); err != nil {
+				return &usageError{err}
+			}
 			if id == "" {
 				return usagef("--exercise is required: which exercise are these submissions for?")
 			}
 			if jobs < 1 {
 				return usagef("--jobs must be at least 1")
 			}
+			sh, err := a.shard(shard)
+			if err != nil {
+				return err
+			}
 			ex, _, err := a.exercise(id)
 			if err != nil {
 				return err
+			}
+			if sh.Count > 1 {
+				all := subs
+				subs = nil
+				for _, i := range sh.Pick(all) {
+					subs = append(subs, all[i])
+				}
+				a.log.Info().Str("shard", sh.String()).Int("submissions", len(subs)).Int("of", len(all)).Msg("grading this shard's share")
+				if len(subs) == 0 {
+					// A share can be empty (more machines than submissions);
+					// json still writes a batch, so a gradebook can read it.
+					if f == report.JSON {
+						return writeJSON(a.stdout, report.Batch{Schema: report.BatchSchema, Status: runner.Pass, Reports: []*runner.Report{}})
+					}
+					return nil
+				}
 			}
 			reps := make([]*runner.Report, len(subs))
 			var done atomic.Int32
@@ -74,7 +107,8 @@ Exit code: the worst verdict (an ungradable submission, 3; a failing one, 1).`,
 		},
 	}
 	cmd.Flags().StringVar(&id, "exercise", "", "the exercise the submissions are for (required)")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, junit, tap or github")
+	cmd.Flags().StringVar(&shard, "shard", "", "grade only share I of N machines' (I/N, from 1), the same share whatever the order of the list; default: $JOB_COMPLETION_INDEX of $GRADER_SHARD_COUNT")
+	cmd.Flags().StringVar(&format, "format", "text", formatUsage())
 	cmd.Flags().IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "submissions to grade at once (code runs still take turns for the cores)")
 	return cmd
 }
@@ -152,4 +186,33 @@ func worse(a, b int) int {
 		return b
 	}
 	return a
+}
+
+// shard reads --shard, else a Kubernetes Indexed Job's
+// JOB_COMPLETION_INDEX (from 0) with GRADER_SHARD_COUNT. No shard is 1/1.
+func (a *app) shard(flag string) (course.Shard, error) {
+	if flag != "" {
+		sh, err := course.ParseShard(flag)
+		if err != nil {
+			return sh, &usageError{err}
+		}
+		return sh, nil
+	}
+	idx := a.getenv("JOB_COMPLETION_INDEX")
+	if idx == "" {
+		return course.Shard{Index: 1, Count: 1}, nil
+	}
+	count := a.getenv("GRADER_SHARD_COUNT")
+	if count == "" {
+		return course.Shard{}, usagef("JOB_COMPLETION_INDEX=%s is set (a Kubernetes Indexed Job), but not GRADER_SHARD_COUNT: set it to the Job's completions, or pass --shard I/N", idx)
+	}
+	i, err := strconv.Atoi(idx)
+	if err != nil {
+		return course.Shard{}, usagef("JOB_COMPLETION_INDEX=%q is not a number", idx)
+	}
+	sh, err := course.ParseShard(fmt.Sprintf("%d/%s", i+1, count))
+	if err != nil {
+		return sh, usagef("JOB_COMPLETION_INDEX=%s with GRADER_SHARD_COUNT=%s: %v", idx, count, err)
+	}
+	return sh, nil
 }

@@ -23,11 +23,11 @@ your progress.`,
 			if err := textOrJSON(format); err != nil {
 				return err
 			}
-			ex, root, err := a.attempt(args, dir)
+			ex, cat, root, err := a.attempt(args, dir)
 			if err != nil {
 				return err
 			}
-			rep := a.gradeLearner(ex, root, false)
+			rep := a.gradeLearner(ex, cat, root, false)
 			out := struct {
 				Schema   string   `json:"schema"`
 				Exercise string   `json:"exercise"`
@@ -44,11 +44,17 @@ your progress.`,
 					}
 					n := 0
 					a.updateProgress(func(s *progress.State) {
-						p := s.Get(ex.ID)
+						p := s.Get(cat.ProgressKey(ex.ID))
 						if p.Hints == nil {
 							p.Hints = map[string]int{}
 						}
-						p.Hints[c.ID] = min(p.Hints[c.ID]+1, len(c.Hints))
+						// `grader check` already showed a failing check's first
+						// hint: after a check, the next one is the second.
+						seen := p.Hints[c.ID]
+						if seen == 0 && p.Attempts > 0 {
+							seen = 1
+						}
+						p.Hints[c.ID] = min(seen+1, len(c.Hints))
 						n = p.Hints[c.ID]
 					})
 					out.Check, out.Name, out.Message = c.ID, c.Name, fail.Message

@@ -43,7 +43,7 @@ func (a *app) listCommand() *cobra.Command {
 				if skill != "" && string(ex.Skill) != skill || phase != "" && string(ex.Phase) != phase {
 					continue
 				}
-				rows = append(rows, newListRow(ex, st))
+				rows = append(rows, newListRow(cat, ex, st))
 			}
 			if format == "json" {
 				return writeJSON(a.stdout, struct {
@@ -82,9 +82,9 @@ type listRow struct {
 	HintsUsed int          `json:"hints_used"`
 }
 
-func newListRow(ex *exercises.Exercise, st *progress.State) listRow {
+func newListRow(cat *exercises.Catalog, ex *exercises.Exercise, st *progress.State) listRow {
 	r := listRow{ID: ex.ID, Title: ex.Title, Skill: ex.Skill, Phase: ex.Phase, Summary: ex.Summary}
-	if p := st.Exercises[ex.ID]; p != nil {
+	if p := st.Exercises[cat.ProgressKey(ex.ID)]; p != nil {
 		r.Passed, r.Attempts, r.HintsUsed = p.Passed, p.Attempts, p.HintsUsed()
 	}
 	return r

@@ -65,6 +65,19 @@ func TestScripts(t *testing.T) {
 					_, _ = svc.RemoveWarm(ctx)
 				}
 			})
+			// Nor a warm code sandbox.
+			env.Defer(func() {
+				w := sandbox.Warm{StateDir: filepath.Join(home, "cache", "sandbox")}
+				if _, err := os.Stat(w.StateDir); err != nil {
+					return
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				if e, err := sandbox.Connect(ctx); err == nil {
+					_, _ = e.RemoveWarm(ctx, w)
+					_ = e.Close()
+				}
+			})
 			return os.MkdirAll(home, 0o755)
 		},
 	})

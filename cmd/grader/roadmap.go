@@ -46,7 +46,7 @@ func (a *app) roadmapCommand() *cobra.Command {
 					p := roadmapPhase{Phase: ph, Exercises: []listRow{}}
 					for _, ex := range all {
 						if ex.Skill == sk && ex.Phase == ph {
-							r := newListRow(ex, st)
+							r := newListRow(cat, ex, st)
 							p.Exercises = append(p.Exercises, r)
 							s.Total++
 							if r.Passed {

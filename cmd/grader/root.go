@@ -15,6 +15,7 @@ development: version control, databases, APIs, security, devops and programming.
 Learners:     grader roadmap, grader start ID, grader check, grader hint, grader watch
 Instructors:  grader validate [--catalog DIR|GIT-URL] [ID...]
 CI:           grader grade --exercise ID SUBMISSION...
+A class:      grader serve [--database-url URL] [--workers N]
 
 See 'grader help exit-codes' and 'grader help environment'.`,
 		SilenceErrors: true,
@@ -40,8 +41,8 @@ See 'grader help exit-codes' and 'grader help environment'.`,
 	pf.StringVar(&a.svc.postgresURL, "postgres-url", "", "run database checks on this PostgreSQL server (a superuser URL; default: $GRADER_POSTGRES_URL, else a warm local container)")
 	root.AddCommand(
 		a.listCommand(), a.roadmapCommand(), a.startCommand(), a.showCommand(),
-		a.checkCommand(), a.hintCommand(), a.watchCommand(),
-		a.validateCommand(), a.gradeCommand(), a.gcCommand(), a.stopCommand(),
+		a.checkCommand(), a.hintCommand(), a.watchCommand(), a.nextCommand(), a.resetCommand(), a.dbCommand(),
+		a.validateCommand(), a.gradeCommand(), a.gradebookCommand(), a.serveCommand(), a.gcCommand(), a.stopCommand(),
 		exitCodesTopic(), environmentTopic(),
 	)
 	return root

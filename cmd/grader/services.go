@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	browsergrader "github.com/backendroadmap/grader/graders/browser"
 	"github.com/backendroadmap/grader/graders/httpcheck"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
 	"github.com/backendroadmap/grader/runner"
@@ -60,6 +61,10 @@ func (s *services) imageMap() (sandbox.ImageMap, error) {
 	return s.images, s.imagesErr
 }
 
+// ImageMap is the image map, for kinds that judge image names without
+// Docker (compose.file).
+func (s *services) ImageMap() (sandbox.ImageMap, error) { return s.imageMap() }
+
 // sandbox returns the Docker engine, connecting on first use.
 func (s *services) sandbox(ctx context.Context) (*sandbox.Engine, error) {
 	s.engineOnce.Do(func() {
@@ -76,13 +81,50 @@ func (s *services) sandbox(ctx context.Context) (*sandbox.Engine, error) {
 	return s.engine, s.engineErr
 }
 
-// Run runs a command in the sandbox (for the code kinds).
+// DockerEngine is the image kinds' engine (docker.image builds with it).
+func (s *services) DockerEngine(ctx context.Context) (*sandbox.Engine, error) { return s.sandbox(ctx) }
+
+// Run runs a command in the sandbox (for the code kinds, and for the
+// workflow kinds, whose job runs on the image mapped to
+// actions-runner:<runs-on label>).
 func (s *services) Run(ctx context.Context, spec sandbox.Spec) (*sandbox.Result, error) {
 	e, err := s.sandbox(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return e.Run(ctx, spec)
+}
+
+// RunWarm runs a learner's code check: for `grader check`, in the
+// learner's warm sandbox, kept (reset) for their next check; for grade and
+// validate (throwaway), in a fresh container per submission, since untrusted
+// batches must not share one.
+func (s *services) RunWarm(ctx context.Context, spec sandbox.Spec) (*sandbox.Result, error) {
+	e, err := s.sandbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.throwaway {
+		return e.Run(ctx, spec)
+	}
+	w, err := s.warmSandbox()
+	if err != nil {
+		return nil, err
+	}
+	return e.RunWarm(ctx, spec, w)
+}
+
+// warmSandbox says where the learner's warm sandboxes are tracked: the
+// sandbox/ folder of grader's cache.
+func (s *services) warmSandbox() (sandbox.Warm, error) {
+	if s.cacheDir == nil {
+		return sandbox.Warm{}, nil
+	}
+	dir, err := s.cacheDir()
+	if err != nil {
+		return sandbox.Warm{}, err
+	}
+	return sandbox.Warm{StateDir: filepath.Join(dir, "sandbox")}, nil
 }
 
 // StartService starts a service container (for the redis kinds).
@@ -172,6 +214,21 @@ func (s *services) Server(ctx context.Context, a runner.Attempt, req attempt.Req
 		return nil, err
 	}
 	return srv, err
+}
+
+// Browser is the XSS kinds' browser: the attempt's headless Chromium, on
+// the network of the attempt's server, started by the first check that
+// needs it.
+func (s *services) Browser(ctx context.Context, a runner.Attempt) (browsergrader.Browser, error) {
+	env, err := s.attempts().Env(a.Memo, a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := env.Browser(ctx)
+	if b == nil { // not a typed nil in the interface
+		return nil, err
+	}
+	return b, err
 }
 
 // warmService describes the learner's warm PostgreSQL for image.

@@ -6,16 +6,19 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// stopCommand stops the learner's warm PostgreSQL now, rather than at its
-// idle timeout: to free memory, or to start afresh after an image rebuild.
+// stopCommand stops the learner's warm containers now, rather than at their
+// idle timeout: the warm PostgreSQL and the warm sandbox of the code checks,
+// to free memory, or to start afresh after an image rebuild.
 func (a *app) stopCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "stop",
-		Short: "Stop the warm database server kept between checks",
-		Long: `stop removes the PostgreSQL container that database checks keep running
-between one grader check and the next, so the second check takes a fraction of
-a second. It also stops by itself after 15 minutes without a check, and
-grader gc removes it too. The next database check starts a new one.
+		Short: "Stop the warm database server and code sandbox kept between checks",
+		Long: `stop removes the containers grader check keeps running between one check
+and the next: the PostgreSQL server of database checks, and the sandbox that
+runs your code in programming exercises (reset between runs), so a second
+check takes a fraction of a second. Both also stop by themselves after 15
+minutes without a check, and grader gc removes them too. The next check
+starts new ones.
 
 Exit status 3 when Docker cannot be reached.`,
 		Args: args(cobra.NoArgs),
@@ -32,6 +35,26 @@ Exit status 3 when Docker cannot be reached.`,
 				fmt.Fprintln(a.stdout, "stopped the warm PostgreSQL server")
 			} else {
 				fmt.Fprintln(a.stdout, "no warm PostgreSQL server is running")
+			}
+			e, err := a.svc.sandbox(a.ctx)
+			if err != nil {
+				return infraf("stop: %w", err)
+			}
+			w, err := a.svc.warmSandbox()
+			if err != nil {
+				return err
+			}
+			n, err := e.RemoveWarm(a.ctx, w)
+			if err != nil {
+				return infraf("stop: %w", err)
+			}
+			switch n {
+			case 0:
+				fmt.Fprintln(a.stdout, "no warm code sandbox is running")
+			case 1:
+				fmt.Fprintln(a.stdout, "stopped the warm code sandbox")
+			default:
+				fmt.Fprintf(a.stdout, "stopped %d warm code sandboxes\n", n)
 			}
 			return nil
 		},

@@ -44,6 +44,15 @@ GRADER_POSTGRES_URL
                  e.g. a CI service container) instead of a warm local container,
                  as --postgres-url does. grader creates and drops only its own
                  grader_ databases and roles there.
+GRADER_DATABASE_URL
+                 the PostgreSQL of 'grader serve' (its queue, submissions and
+                 results), as --database-url gives it. Default: a container
+                 of its own, removed when it stops.
+GRADER_API_TOKEN the token 'grader serve's API and class page require, as
+                 --api-token gives it.
+GRADER_WEBHOOK_SECRET
+                 the HMAC secret of 'grader serve's git push webhook, as
+                 --webhook-secret gives it.
 GRADER_IMAGE_MAP redirects the images exercises name (postgres:16, golang:1.26) to
                  others: a JSON file of {"public": "local"} pairs, or inline
                  pairs like postgres:16=grader-local/postgres:15,redis:7=... It

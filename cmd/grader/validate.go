@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -22,6 +24,23 @@ type validation struct {
 	// error (grading itself broke).
 	Status   string   `json:"status"`
 	Problems []string `json:"problems"`
+	// Runs are the graded runs behind the verdict (starter, solution, each
+	// wrong solution), so an author sees which checks each one failed or
+	// skipped, not only that the proof held.
+	Runs []validationRun `json:"runs,omitempty"`
+}
+
+// validationRun is one graded run of a proof.
+type validationRun struct {
+	Role   string           `json:"role"`
+	Status string           `json:"status"`
+	Checks []validationItem `json:"checks"`
+}
+
+// validationItem is one check's status in a run.
+type validationItem struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
 }
 
 func (a *app) validateCommand() *cobra.Command {
@@ -106,6 +125,22 @@ checks it names). With no id it validates the whole catalog.`,
 				}
 			}
 			fmt.Fprintf(a.stdout, "%d of %d exercises proven\n", proven, len(results))
+			// The ones that were not, again at the end: a CI log is often read
+			// from its tail, and the problems above may be pages away.
+			var unproven []string
+			for _, r := range results {
+				if r.Status != "proven" {
+					unproven = append(unproven, r.Exercise)
+				}
+			}
+			if len(unproven) > 0 {
+				fmt.Fprintf(a.stdout, "not proven: %s\n", strings.Join(unproven, ", "))
+				for _, r := range results {
+					if r.Status != "proven" && len(r.Problems) > 0 {
+						fmt.Fprintf(a.stdout, "  %s: %s\n", r.Exercise, firstLine(r.Problems[0], 300))
+					}
+				}
+			}
 			return nil
 		},
 	}
@@ -137,9 +172,34 @@ func (a *app) validateOne(cat *exercises.Catalog, id, tmp string) validation {
 		return v
 	}
 	a.log.Info().Str("exercise", id).Bool("proven", proof.OK()).Msg("validated")
+	roles := make([]string, 0, len(proof.Reports))
+	for role := range proof.Reports {
+		roles = append(roles, role)
+	}
+	slices.Sort(roles)
+	for _, role := range roles {
+		rep := proof.Reports[role]
+		run := validationRun{Role: role, Status: string(rep.Status), Checks: []validationItem{}}
+		for _, c := range rep.Checks {
+			run.Checks = append(run.Checks, validationItem{ID: c.ID, Status: string(c.Status)})
+		}
+		v.Runs = append(v.Runs, run)
+	}
 	v.Status = "proven"
 	if !proof.OK() {
 		v.Status, v.Problems = "invalid", proof.Problems
 	}
 	return v
+}
+
+// firstLine is s's first line, cut to at most n bytes (on a rune boundary).
+func firstLine(s string, n int) string {
+	s, _, cut := strings.Cut(s, "\n")
+	if len(s) > n {
+		s, cut = strings.ToValidUTF8(s[:n], ""), true
+	}
+	if cut {
+		s += " …"
+	}
+	return s
 }

@@ -36,7 +36,7 @@ check passes.`,
 			if debounce < 0 {
 				return usagef("--debounce must not be negative")
 			}
-			ex, root, err := a.attempt(args, dir)
+			ex, cat, root, err := a.attempt(args, dir)
 			if err != nil {
 				return err
 			}
@@ -53,7 +53,7 @@ check passes.`,
 					a.log.Info().Str("change", reason).Msg("checking again")
 					fmt.Fprintf(a.stderr, "\n--- %s changed; checking again\n", reason)
 				}
-				rep := a.gradeLearner(ex, root, true)
+				rep := a.gradeLearner(ex, cat, root, true)
 				if err := a.writeReports(f, rep); err != nil {
 					a.log.Error().Err(err).Msg("writing the report")
 				}
@@ -99,7 +99,7 @@ check passes.`,
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", ".", "the workspace to watch")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, junit, tap or github")
+	cmd.Flags().StringVar(&format, "format", "text", formatUsage())
 	cmd.Flags().DurationVar(&debounce, "debounce", 200*time.Millisecond, "wait this long after the last change before checking")
 	cmd.Flags().BoolVar(&untilPass, "until-pass", false, "stop once every check passes")
 	return cmd
