@@ -23,8 +23,18 @@ test: lint ## every test, then prove the embedded catalog
 validate: build ## prove every exercise of the embedded catalog
 	$(BIN) validate
 
-bench: build ## Go benchmarks, with ratios against baselines measured in the same run
-	$(GO) test -run '^$$' -bench . -benchtime 1s -count 1 ./...
+# `make bench` prints one table (a row a scenario: value, baseline from the
+# same run, ratio, issue 12's target); BENCH_FORMAT=json prints it for
+# tracking. go test's own lines stream to stderr while it runs, and are kept
+# in bin/bench.txt; a failed benchmark fails the target after the table.
+BENCH        ?= .
+BENCH_PKGS   ?= ./...
+BENCH_FORMAT ?= text
+BENCH_FLAGS  ?= -benchtime 1s -count 1
+bench: SHELL := /bin/bash
+bench: build ## Go benchmarks as one table of ratios against baselines measured in the same run
+	@set -o pipefail; $(GO) test -run '^$$' -bench '$(BENCH)' $(BENCH_FLAGS) $(BENCH_PKGS) 2>&1 | tee bin/bench.txt >&2; \
+	  status=$$?; $(GO) run ./cmd/benchtable -format $(BENCH_FORMAT) bin/bench.txt || status=$$?; exit $$status
 
 images: ## the sandbox images, built from Debian packages (no registry needed)
 	bash sandbox/images/build
