@@ -15,6 +15,12 @@ import (
 // to read from it.
 const MetaDir = ".grader"
 
+// InMetaDir reports whether the slash path p (relative to the workspace) is
+// MetaDir or lies inside it: grader's own, never the learner's work.
+func InMetaDir(p string) bool {
+	return p == MetaDir || strings.HasPrefix(p, MetaDir+"/")
+}
+
 // Reasons [Attempt.ReadFile] refuses a file, for [errors.Is]. A missing file
 // is [fs.ErrNotExist].
 var (

@@ -13,6 +13,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/revlist"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/backendroadmap/grader/runner"
 )
 
 // remote is `git init --bare path && git remote add name path && git push -u
@@ -30,7 +32,7 @@ func (p *player) remote(s Step) error {
 	}
 	rel := s.Path
 	if rel == "" {
-		rel = ".grader/" + s.Remote + ".git"
+		rel = runner.MetaDir + "/" + s.Remote + ".git"
 	}
 	if p.exists(rel) {
 		return fmt.Errorf("%s already exists: give the remote another path", rel)
@@ -46,7 +48,7 @@ func (p *player) remote(s Step) error {
 			return fmt.Errorf("there is no branch %s to put in the remote", b)
 		}
 	}
-	if rel != ".grader" && !strings.HasPrefix(rel, ".grader/") {
+	if !runner.InMetaDir(rel) {
 		// Keep the bare repository out of `git status` and out of commits.
 		if err := addExclude(p.dir, "/"+rel+"/"); err != nil {
 			return err

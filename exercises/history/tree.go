@@ -20,6 +20,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/backendroadmap/grader/runner"
 )
 
 // entry is one file of a tree: its blob and mode.
@@ -255,7 +257,7 @@ func (p *player) snapshot(tracked files, store bool) (files, error) {
 		}
 		parts := strings.Split(name, "/")
 		if d.IsDir() {
-			if name == ".git" || name == ".grader" {
+			if name == ".git" || name == runner.MetaDir {
 				return fs.SkipDir
 			}
 			if _, err := p.root.Lstat(name + "/.git"); err == nil {

@@ -279,10 +279,10 @@ func checkPath(field, p string) error {
 		}
 	}
 	switch {
-	case field != "path" && parts[0] == ".grader":
-		return perr(field, "%q is inside .grader, which is grader's own", p)
-	case field == "path" && p == ".grader":
-		return perr(field, "%q is grader's own folder: put the remote inside it, like .grader/origin.git", p)
+	case field != "path" && parts[0] == runner.MetaDir:
+		return perr(field, "%q is inside %s, which is grader's own", p, runner.MetaDir)
+	case field == "path" && p == runner.MetaDir:
+		return perr(field, "%q is grader's own folder: put the remote inside it, like %s/origin.git", p, runner.MetaDir)
 	}
 	return nil
 }

@@ -385,7 +385,7 @@ func workspaceFiles(dir string) (map[string]bool, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (p == ".grader" || strings.HasPrefix(p, ".grader-")) {
+		if d.IsDir() && (p == runner.MetaDir || strings.HasPrefix(p, runner.MetaDir+"-")) {
 			return fs.SkipDir
 		}
 		if d.Type().IsRegular() {

@@ -11,13 +11,11 @@ import (
 	"github.com/backendroadmap/grader/runner"
 )
 
-// graderDir is the workspace's own metadata folder. What grader keeps there is
-// never the learner's change, so no check counts it.
-const graderDir = ".grader"
-
-// isGraderPath reports whether a slash path lies in graderDir.
+// isGraderPath reports whether a slash path lies in grader's own folder
+// ([runner.MetaDir]). What grader keeps there is never the learner's change,
+// so no check counts it.
 func isGraderPath(p string) bool {
-	return p == graderDir || strings.HasPrefix(p, graderDir+"/")
+	return runner.InMetaDir(p)
 }
 
 // decode fills v from the check's `with:` block ([runner.DecodeParams]).
@@ -65,7 +63,7 @@ func pattern(re *regexp.Regexp) string {
 }
 
 // pathParam checks a repository path: relative, slash-separated, inside the
-// repository and outside graderDir. It returns the cleaned path.
+// repository and outside runner.MetaDir. It returns the cleaned path.
 func pathParam(field, p string) (string, error) {
 	if strings.TrimSpace(p) == "" {
 		return "", paramErr(field, "is required")

@@ -32,8 +32,8 @@ func workspaceFileParam(field, name string, required bool) (string, error) {
 		return "", paramErr(field, "%q: use / to separate folders", name)
 	case !fs.ValidPath(name) || name == ".":
 		return "", paramErr(field, "%q must be a relative path inside the workspace, without . or .. parts", name)
-	case name == ".grader" || strings.HasPrefix(name, ".grader/"):
-		return "", paramErr(field, "%q is inside .grader, grader's own folder", name)
+	case runner.InMetaDir(name):
+		return "", paramErr(field, "%q is inside %s, grader's own folder", name, runner.MetaDir)
 	}
 	return name, nil
 }
