@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,7 +226,7 @@ func (a *App) Exited(ctx context.Context) string {
 	}
 	code := in.ExitCode
 	switch {
-	case memoryKills(a.r.e.api.DaemonHost(), a.r.id) > 0:
+	case oomKilled(a.r.e.api.DaemonHost(), a.r.id):
 		return fmt.Sprintf("was killed: it ran out of memory (%s)", sizeString(a.r.lim.Memory))
 	case code != 0 && a.r.pidsFull(ctx):
 		return fmt.Sprintf("failed: it tried to start more than %d processes or threads", a.r.lim.Pids)
@@ -325,33 +324,6 @@ func (a *App) Stop(ctx context.Context) error {
 		}
 	})
 	return a.stopErr
-}
-
-// memoryKills reads how many times the kernel's OOM killer acted in the
-// container's memory cgroup (cgroup v1 oom_kill, v2 memory.events), where a
-// local engine keeps them; 0 when it cannot tell.
-func memoryKills(daemonHost, id string) int64 {
-	if !strings.HasPrefix(daemonHost, "unix://") {
-		return 0
-	}
-	for _, p := range []struct{ file, key string }{
-		{"/sys/fs/cgroup/memory/docker/" + id + "/memory.oom_control", "oom_kill "},
-		{"/sys/fs/cgroup/memory/system.slice/docker-" + id + ".scope/memory.oom_control", "oom_kill "},
-		{"/sys/fs/cgroup/docker/" + id + "/memory.events", "oom_kill "},
-		{"/sys/fs/cgroup/system.slice/docker-" + id + ".scope/memory.events", "oom_kill "},
-	} {
-		data, err := os.ReadFile(p.file)
-		if err != nil {
-			continue
-		}
-		for line := range strings.SplitSeq(string(data), "\n") {
-			if v, ok := strings.CutPrefix(line, p.key); ok {
-				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-				return n
-			}
-		}
-	}
-	return 0
 }
 
 // sizeString prints a byte count the way limits are written (512 MiB).

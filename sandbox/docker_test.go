@@ -78,6 +78,7 @@ func requireImage(t *testing.T, image string) *Engine {
 // engine's owner still exists.
 func assertNoLeftovers(t *testing.T, e *Engine) {
 	t.Helper()
+	e.settle()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	f := make(client.Filters).Add("label", LabelOwner+"="+e.Owner())

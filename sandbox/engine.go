@@ -93,16 +93,21 @@ type Engine struct {
 	// Run; [Connect] leaves it empty.
 	Images ImageMap
 	// Cores bounds the cores that runs under way ask for in all (each its
-	// [Limits.CPUs], rounded up): a run beyond it waits its turn before its
-	// container is made, and its Timeout starts only with its command. A
-	// batch graded with more jobs than cores would otherwise share them, and
-	// a correct solution beside CPU-burning ones could run out its wall
-	// clock. Apps ([Engine.StartApp]) and services take no turn: a server
+	// [Limits.CPUs], rounded up): a run beyond it makes its container, then
+	// waits its turn before its command starts, and its Timeout starts only
+	// with its command. A batch graded with more jobs than cores would
+	// otherwise share them, and a correct solution beside CPU-burning ones
+	// could run out its wall clock. Apps ([Engine.StartApp]) and services take no turn: a server
 	// lives for a whole attempt, mostly waiting for requests, and holding
 	// cores meanwhile would starve the runs (its CPU limit still bounds
 	// it). [Connect] sets the machine's count (runtime.NumCPU); 0 or less
 	// queues nothing. Set it before the first Run.
 	Cores int
+	// Spares has each run make the next container of its shape while its
+	// command runs (see spare.go): for batches, which run many submissions
+	// of one exercise. Every run still gets a container no one used. Set it
+	// before the first Run.
+	Spares bool
 
 	owner string
 	turns turns
@@ -111,6 +116,17 @@ type Engine struct {
 	live   map[resource]struct{} // created and not yet removed
 	images map[string]string     // local image names known present → image ID
 	closed bool
+	// background counts the work under way in the background: removals
+	// ([Engine.removeLater]) and spares being made ([Engine.makeSpare]);
+	// settled is signalled, under mu, when it drops to zero. backgroundErrs
+	// keeps what the removals failed with, for Close to report.
+	background     int
+	settled        *sync.Cond
+	backgroundErrs []error
+	// spares are containers made ahead, ready for the next run of their
+	// shape; makingSpare the shapes whose spare is on its way.
+	spares      map[spareKey]*run
+	makingSpare map[spareKey]bool
 }
 
 // resource is one thing on the engine this process created.
@@ -154,6 +170,7 @@ const noDockerHint = "start Docker (sudo systemctl start docker) or set DOCKER_H
 
 func newEngine(api dockerAPI) *Engine {
 	e := &Engine{api: api, Cores: runtime.NumCPU(), owner: ownerLabel(), live: map[resource]struct{}{}, images: map[string]string{}}
+	e.settled = sync.NewCond(&e.mu)
 	enginesMu.Lock()
 	engines[e] = struct{}{}
 	enginesMu.Unlock()
@@ -210,6 +227,47 @@ func (e *Engine) track(kind, id string) bool {
 func (e *Engine) untrack(kind, id string) {
 	e.mu.Lock()
 	delete(e.live, resource{kind, id})
+	e.mu.Unlock()
+}
+
+// removeLater removes a finished run's container and volume in the
+// background, so that the next run need not wait for the engine to tear
+// them down: the verdict was read before, and nothing of the learner's
+// runs any more once the container is killed. Both stay tracked until
+// removed, so Close (which waits for every removal under way) and a signal
+// still leave nothing behind.
+func (e *Engine) removeLater(ctx context.Context, r *run) {
+	e.mu.Lock()
+	e.background++
+	e.mu.Unlock()
+	go func() {
+		err := r.cleanup(context.WithoutCancel(ctx))
+		if err != nil {
+			err = fmt.Errorf("sandbox cleanup: %w", err)
+		}
+		e.doneInBackground(err)
+	}()
+}
+
+// doneInBackground ends one piece of background work, keeping its error.
+func (e *Engine) doneInBackground(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err != nil {
+		e.backgroundErrs = append(e.backgroundErrs, err)
+	}
+	e.background--
+	if e.background == 0 {
+		e.settled.Broadcast()
+	}
+}
+
+// settle waits for the work under way in the background.
+func (e *Engine) settle() {
+	e.mu.Lock()
+	for e.background > 0 {
+		e.settled.Wait()
+	}
 	e.mu.Unlock()
 }
 
@@ -278,6 +336,12 @@ func removing(err error) bool {
 func (e *Engine) Close() error {
 	e.mu.Lock()
 	e.closed = true
+	for e.background > 0 {
+		e.settled.Wait()
+	}
+	errs := e.backgroundErrs
+	e.backgroundErrs = nil
+	e.spares = nil // tracked: removed below with the rest
 	var rs []resource
 	for r := range e.live {
 		rs = append(rs, r)
@@ -285,7 +349,6 @@ func (e *Engine) Close() error {
 	e.mu.Unlock()
 	order := map[string]int{"container": 0, "image": 1, "volume": 2, "network": 3}
 	slices.SortFunc(rs, func(a, b resource) int { return order[a.kind] - order[b.kind] })
-	var errs []error
 	for _, r := range rs {
 		errs = append(errs, e.remove(context.Background(), r))
 	}

@@ -36,6 +36,7 @@ func (r Resource) String() string {
 // created more than olderThan ago (0: all), containers first. A resource
 // without a readable [LabelCreated] counts as old.
 func (e *Engine) Leftovers(ctx context.Context, olderThan time.Duration) ([]Resource, error) {
+	e.settle() // this engine's own removals under way are not leftovers
 	f := make(client.Filters).Add("label", LabelManaged+"=1")
 	cutoff := time.Now().Add(-olderThan)
 	keep := func(labels map[string]string) (Resource, bool) {
@@ -109,6 +110,13 @@ func trimSlash(s string) string {
 // behind. Containers go first so their volumes and networks are free. It
 // returns what it removed; it keeps going past a failure and joins the errors.
 func (e *Engine) GC(ctx context.Context, olderThan time.Duration) ([]Resource, error) {
+	return e.gc(ctx, olderThan, nil)
+}
+
+// gc is GC of the leftovers keep accepts (nil: all). A test sweeps only its
+// own process's: a sweep of every owner's would remove the containers of
+// the other test processes running beside it.
+func (e *Engine) gc(ctx context.Context, olderThan time.Duration, keep func(Resource) bool) ([]Resource, error) {
 	rs, err := e.Leftovers(ctx, olderThan)
 	if err != nil {
 		return nil, err
@@ -116,6 +124,9 @@ func (e *Engine) GC(ctx context.Context, olderThan time.Duration) ([]Resource, e
 	var removed []Resource
 	var errs []error
 	for _, r := range rs {
+		if keep != nil && !keep(r) {
+			continue
+		}
 		if err := e.remove(ctx, resource{r.Kind, r.ID}); err != nil {
 			errs = append(errs, err)
 			continue

@@ -43,7 +43,10 @@ const freezeTimeout = 10 * time.Second
 // the run is reported in [Result.Limit], not as an error; errors are the
 // sandbox's own failures ([ErrNoDocker], [ErrImageMissing], [ErrInvalid], or
 // the engine refusing an operation). When the runs under way already ask
-// for all of [Engine.Cores], Run first waits its turn.
+// for all of [Engine.Cores], Run waits its turn, with its container made
+// and its files copied in, before it starts the command. A verdict read
+// from the container's cgroups lets Run return before the container is
+// removed; the engine removes it in the background (Close waits for that).
 func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -57,14 +60,12 @@ func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
 	if err := e.ensureImage(ctx, s.Image, image); err != nil {
 		return nil, err
 	}
-	release, err := e.takeTurn(ctx, lim.CPUs)
-	if err != nil {
-		return nil, err
-	}
-	defer release() // after the cleanup below: removing a container is work too
-
 	r := &run{e: e, s: &s, lim: lim, image: image, uid: uid, gid: gid, name: "grader-" + randomHex(6)}
 	defer func() {
+		if err == nil && r.judged {
+			e.removeLater(ctx, r)
+			return
+		}
 		if cerr := r.cleanup(ctx); cerr != nil && err == nil {
 			res, err = nil, fmt.Errorf("sandbox cleanup: %w", cerr)
 		}
@@ -72,6 +73,15 @@ func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
 	if err := r.create(ctx); err != nil {
 		return nil, err
 	}
+	e.makeSpare(ctx, r)
+	// The turn covers the command alone: making the container and copying
+	// the files in is the engine's work, not the cores the run asked for,
+	// so a batch prepares its next containers while others run.
+	release, err := e.takeTurn(ctx, lim.CPUs)
+	if err != nil {
+		return nil, err
+	}
+	defer release() // before the removal: the command's cores are free
 	return r.exec(ctx)
 }
 
@@ -91,6 +101,10 @@ type run struct {
 	// [Engine.RunWarm]): created to outlive the run, and judged without
 	// stopping it when its counters can be read.
 	warm *warmRun
+	// judged is set when the run's verdict was read from its cgroup
+	// counters, frozen and without stopping it: what is left is only to
+	// remove it, which need not hold up the caller.
+	judged bool
 }
 
 func randomHex(n int) string {
@@ -107,6 +121,9 @@ func (r *run) create(ctx context.Context) error {
 	defer cancel()
 	if r.warm != nil {
 		return r.createWarm(ctx, cctx)
+	}
+	if e.takeSpare(r) {
+		return r.copyIn(ctx)
 	}
 	vol, err := e.api.VolumeCreate(cctx, client.VolumeCreateOptions{
 		Name:   r.name + "-work",
@@ -326,6 +343,12 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 		if reason != "" {
 			r.killAndInspect(fctx) // a host-side limit ended it: not kept
 		}
+	} else if p, o, ok := r.counters(); ok && r.warm == nil && frozen {
+		// A fresh container's counters start at zero. Read while it is
+		// frozen, they are final: the engine's OOMKilled flag would say the
+		// same only once the container is stopped, which the removal does.
+		pids, oom = res.ExitCode != 0 && p > 0, o > 0
+		r.judged = true
 	} else {
 		pids = res.ExitCode != 0 && r.pidsFull(fctx)
 		oom = r.killAndInspect(fctx)

@@ -11,14 +11,17 @@ import (
 	"github.com/moby/moby/client"
 )
 
-// busyAPI plays an engine on which every container creation takes a while:
-// it records how many cores (NanoCPUs) the runs creating containers at once
-// ask for, then refuses, so the run ends and cleans up.
+// busyAPI plays an engine on which every command takes a while: containers
+// are made at once; it records how many cores (NanoCPUs) the runs whose
+// commands are starting at once ask for, then refuses the command, so the
+// run ends and cleans up.
 type busyAPI struct {
 	fakeAPI
 	mu         sync.Mutex
+	cpus       map[string]float64 // container → the cores it asked for
 	busy, most float64
 	runs       int
+	made       int // containers made
 }
 
 func (f *busyAPI) VolumeCreate(_ context.Context, o client.VolumeCreateOptions) (client.VolumeCreateResult, error) {
@@ -30,8 +33,24 @@ func (f *busyAPI) VolumeRemove(context.Context, string, client.VolumeRemoveOptio
 }
 
 func (f *busyAPI) ContainerCreate(_ context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
-	cpus := float64(o.HostConfig.Resources.NanoCPUs) / 1e9
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cpus == nil {
+		f.cpus = map[string]float64{}
+	}
+	f.made++
+	id := o.Name
+	f.cpus[id] = float64(o.HostConfig.Resources.NanoCPUs) / 1e9
+	return client.ContainerCreateResult{ID: id}, nil
+}
+
+func (f *busyAPI) ContainerStart(context.Context, string, client.ContainerStartOptions) (client.ContainerStartResult, error) {
+	return client.ContainerStartResult{}, nil
+}
+
+func (f *busyAPI) ExecCreate(_ context.Context, id string, _ client.ExecCreateOptions) (client.ExecCreateResult, error) {
+	f.mu.Lock()
+	cpus := f.cpus[id]
 	f.busy += cpus
 	f.most = max(f.most, f.busy)
 	f.runs++
@@ -40,13 +59,29 @@ func (f *busyAPI) ContainerCreate(_ context.Context, o client.ContainerCreateOpt
 	f.mu.Lock()
 	f.busy -= cpus
 	f.mu.Unlock()
-	return client.ContainerCreateResult{}, errors.New("busy engine: no container today")
+	return client.ExecCreateResult{}, errors.New("busy engine: no command today")
+}
+
+func (f *busyAPI) ContainerKill(context.Context, string, client.ContainerKillOptions) (client.ContainerKillResult, error) {
+	return client.ContainerKillResult{}, nil
+}
+
+func (f *busyAPI) ContainerUnpause(context.Context, string, client.ContainerUnpauseOptions) (client.ContainerUnpauseResult, error) {
+	return client.ContainerUnpauseResult{}, nil
+}
+
+func (f *busyAPI) ContainerInspect(context.Context, string, client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
+	return client.ContainerInspectResult{}, nil
+}
+
+func (f *busyAPI) ContainerRemove(context.Context, string, client.ContainerRemoveOptions) (client.ContainerRemoveResult, error) {
+	return client.ContainerRemoveResult{}, nil
 }
 
 // TestRunsTakeTurnsForTheCores: a batch graded with more jobs than cores
-// queues its runs, never more CPU limits at work than Engine.Cores, so a
-// correct solution is not starved by CPU-burning ones beside it; the queue
-// still lets two 1-CPU runs share two cores.
+// queues its commands, never more CPU limits at work than Engine.Cores, so
+// a correct solution is not starved by CPU-burning ones beside it; the
+// queue still lets two 1-CPU runs share two cores.
 func TestRunsTakeTurnsForTheCores(t *testing.T) {
 	f := &busyAPI{}
 	e := newEngine(f)
@@ -76,9 +111,11 @@ func TestRunsTakeTurnsForTheCores(t *testing.T) {
 }
 
 // TestWaitingForATurnEndsWithTheContext: a run queued behind others gives up
-// when its caller does (Ctrl-C), and with no cores set nothing queues.
+// when its caller does (Ctrl-C), leaving nothing, and with no cores set
+// nothing queues.
 func TestWaitingForATurnEndsWithTheContext(t *testing.T) {
-	e := newEngine(&busyAPI{})
+	f := &busyAPI{}
+	e := newEngine(f)
 	defer e.Close()
 	e.Cores = 1
 	release, err := e.takeTurn(t.Context(), 1)
@@ -89,6 +126,14 @@ func TestWaitingForATurnEndsWithTheContext(t *testing.T) {
 	defer cancel()
 	if _, err := e.Run(ctx, Spec{Image: "x", Cmd: []string{"true"}}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Run while every core is taken = %v; want it to wait, then the context's error", err)
+	}
+	// The wait is for the command: the container was made meanwhile (a
+	// batch's next submission is ready when a core frees), and removed.
+	if f.made != 1 || f.runs != 0 {
+		t.Errorf("%d containers made and %d commands started while waiting; want 1 and 0", f.made, f.runs)
+	}
+	if len(e.live) != 0 {
+		t.Errorf("left tracked after the wait ended: %v", e.live)
 	}
 	release()
 

@@ -519,6 +519,14 @@ func (r *run) warmCounters() (pids, oom, ok bool) {
 	return p > r.warm.pids, o > r.warm.ooms, true
 }
 
+// oomKilled reports whether the kernel's OOM killer acted in the
+// container, where a local engine keeps its cgroups; false when it cannot
+// tell.
+func oomKilled(daemonHost, id string) bool {
+	n, _ := oomKills(daemonHost, id)
+	return n > 0
+}
+
 // oomKills reads the oom_kill count of the container's memory cgroup
 // (memory.oom_control in cgroup v1, memory.events in v2) on a local engine.
 func oomKills(daemonHost, id string) (int64, bool) {

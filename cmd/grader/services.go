@@ -76,6 +76,9 @@ func (s *services) sandbox(ctx context.Context) (*sandbox.Engine, error) {
 		s.engine, s.engineErr = sandbox.Connect(ctx)
 		if s.engine != nil {
 			s.engine.Images = images
+			// grade and validate run submission after submission: each
+			// run's next container is made while it runs.
+			s.engine.Spares = s.throwaway
 		}
 	})
 	return s.engine, s.engineErr
