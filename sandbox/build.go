@@ -283,9 +283,16 @@ func (e *Engine) BuildImage(ctx context.Context, s BuildSpec) (*Image, error) {
 		}
 		return nil, e.engineErr("build the image", err)
 	}
-	out, id, buildErr, lastStep, readErr := readBuild(res.Body, s.Output)
+	log, readErr := readBuild(res.Body, s.Output)
 	res.Body.Close()
+	out, id, buildErr, lastStep := log.out, log.id, log.err, log.lastStep
 	img.Output = out
+	// The builder removes each step's container itself, but a removal it
+	// fails at (a busy engine) leaves one behind, with grader's labels and
+	// no one tracking it; a cancelled build can leave its last one.
+	for _, c := range log.containers {
+		_ = e.remove(ctx, resource{"container", c})
+	}
 	// The legacy builder keeps each earlier stage's last image, untagged
 	// and no parent of the result (FROM golang AS build, then COPY
 	// --from=build): they go now, as the build's own leftovers.
@@ -376,10 +383,18 @@ func tail(out string) string {
 	return out
 }
 
-// readBuild reads the engine's JSON stream of a build: the output
-// (capped), the built image's ID (aux), the error, and the last step's
-// image ID (" ---> abc123").
-func readBuild(r io.Reader, max int64) (out, id, buildErr, lastStep string, err error) {
+// buildLog is what the engine's stream of a build told.
+type buildLog struct {
+	out      string // the output, capped
+	id       string // the built image's ID (aux)
+	err      string // the build's error
+	lastStep string // the last step's image ID (" ---> abc123")
+	// containers are the steps' containers (" ---> Running in abc123").
+	containers []string
+}
+
+// readBuild reads the engine's JSON stream of a build.
+func readBuild(r io.Reader, max int64) (log buildLog, err error) {
 	var b strings.Builder
 	fromStep := false
 	dec := json.NewDecoder(r)
@@ -392,10 +407,11 @@ func readBuild(r io.Reader, max int64) (out, id, buildErr, lastStep string, err 
 			} `json:"aux"`
 		}
 		if err := dec.Decode(&m); err != nil {
+			log.out = b.String()
 			if errors.Is(err, io.EOF) {
-				return b.String(), id, buildErr, lastStep, nil
+				return log, nil
 			}
-			return b.String(), id, buildErr, lastStep, err
+			return log, err
 		}
 		// The engine colours a step's stderr, often a character at a time.
 		m.Stream = ansiEscape().ReplaceAllString(m.Stream, "")
@@ -410,14 +426,17 @@ func readBuild(r io.Reader, max int64) (out, id, buildErr, lastStep string, err 
 				fromStep = strings.Contains(strings.ToUpper(line), " : FROM ")
 			}
 			if s, ok := strings.CutPrefix(line, "---> "); ok && !strings.Contains(s, " ") && !fromStep {
-				lastStep = s
+				log.lastStep = s
+			}
+			if c, ok := strings.CutPrefix(line, "---> Running in "); ok && c != "" && !strings.Contains(c, " ") {
+				log.containers = append(log.containers, c)
 			}
 		}
 		if m.Error != "" {
-			buildErr = m.Error
+			log.err = m.Error
 		}
 		if m.Aux != nil && m.Aux.ID != "" {
-			id = m.Aux.ID
+			log.id = m.Aux.ID
 		}
 	}
 }

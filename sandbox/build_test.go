@@ -148,9 +148,14 @@ func TestBuildContextIsWhatDockerBuildSends(t *testing.T) {
 
 func TestReadBuildStripsColour(t *testing.T) {
 	stream := `{"stream":"Step 2/3 : RUN curl x\n"}{"stream":" ---> Running in 71ab\n"}{"stream":"\u001b[91mc\u001b[0m\u001b[91mu\u001b[0m"}{"stream":"\u001b[91mrl: (6)\n\u001b[0m"}{"error":"The command returned a non-zero code: 6"}`
-	out, id, buildErr, last, err := readBuild(strings.NewReader(stream), 1<<20)
-	if err != nil || id != "" || last != "" || !strings.Contains(out, "curl: (6)\n") || !strings.Contains(buildErr, "non-zero code: 6") {
-		t.Errorf("readBuild = %q, %q, %q, %q, %v", out, id, buildErr, last, err)
+	log, err := readBuild(strings.NewReader(stream), 1<<20)
+	if err != nil || log.id != "" || log.lastStep != "" || !strings.Contains(log.out, "curl: (6)\n") || !strings.Contains(log.err, "non-zero code: 6") {
+		t.Errorf("readBuild = %+v, %v", log, err)
+	}
+	// The step's container is named, so that the build's end can make sure
+	// it is gone.
+	if len(log.containers) != 1 || log.containers[0] != "71ab" {
+		t.Errorf("containers = %v, want [71ab]", log.containers)
 	}
 }
 
