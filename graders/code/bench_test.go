@@ -91,7 +91,7 @@ func hostBaseline(b *testing.B, ex *exercises.Exercise, dir string, n int) time.
 // an attempt every check shares one run.
 func BenchmarkBatch(b *testing.B) {
 	e := requireEngine(b)
-	e.Spares = true // as grade has it
+	e.Spares = true                 // as grade has it
 	b.Cleanup(func() { e.Close() }) // the last spare goes before the leftover check
 	ex := loadExercise(b, Kinds(e), "py-fizzbuzz")
 	const batch = 8
