@@ -17,16 +17,12 @@ type ancestorParams struct {
 // with negate, is not. The negated form is how an exercise checks that a bad
 // commit was reset away; a `:/` ancestor that no branch reaches any more counts
 // as not in the history.
-func compileAncestor(p runner.Params) (runner.Checker, error) {
-	var ps ancestorParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	anc, err := parseRev("ancestor", ps.Ancestor)
+func compileAncestor(_ runner.Params, prm *ancestorParams) (runner.Checker, error) {
+	anc, err := parseRev("ancestor", prm.Ancestor)
 	if err != nil {
 		return nil, err
 	}
-	of, err := parseRev("of", ps.Of)
+	of, err := parseRev("of", prm.Of)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +32,7 @@ func compileAncestor(p runner.Params) (runner.Checker, error) {
 			return runner.Outcome{}, err
 		}
 		a, err := r.resolve(ctx, anc)
-		if ps.Negate && isMissing(err) {
+		if prm.Negate && isMissing(err) {
 			return runner.Passed(fmt.Sprintf("%s is gone", anc.text)), nil
 		}
 		if err != nil {
@@ -47,19 +43,19 @@ func compileAncestor(p runner.Params) (runner.Checker, error) {
 			return runner.Outcome{}, err
 		}
 		switch {
-		case in && ps.Negate:
+		case in && prm.Negate:
 			how := fmt.Sprintf("drop it with `git rebase -i %s^` (delete its line)", short(a.Hash))
 			if a.Hash == tip.Hash {
 				how = fmt.Sprintf("it is the latest commit: remove it with `git reset --hard HEAD~1` while on %s", of.text)
 			}
 			return runner.Outcome{}, failed("not in the history of "+of.text, "in the history of "+of.text,
 				"commit %s is still in the history of %s: %s", describe(a), of.text, how)
-		case !in && !ps.Negate:
+		case !in && !prm.Negate:
 			return runner.Outcome{}, failed("in the history of "+of.text, "not in the history of "+of.text,
 				"commit %s is not in the history of %s: bring it in with `git merge %s` or `git rebase %s` while on %s",
 				describe(a), of.text, anc.name(a), anc.name(a), of.text)
 		}
-		if ps.Negate {
+		if prm.Negate {
 			return runner.Passed(fmt.Sprintf("%s is not in the history of %s", short(a.Hash), of.text)), nil
 		}
 		return runner.Passed(fmt.Sprintf("%s is in the history of %s", short(a.Hash), of.text)), nil

@@ -21,27 +21,23 @@ type branchParams struct {
 // optionally contains a commit, and is some number of commits ahead of another
 // revision. It is how an exercise asks "did you make a feature branch and commit
 // on it".
-func compileBranch(p runner.Params) (runner.Checker, error) {
-	var ps branchParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	branch, err := branchParam("branch", ps.Branch, true)
+func compileBranch(_ runner.Params, prm *branchParams) (runner.Checker, error) {
+	branch, err := branchParam("branch", prm.Branch, true)
 	if err != nil {
 		return nil, err
 	}
-	contains, err := optRev("contains", ps.Contains)
+	contains, err := optRev("contains", prm.Contains)
 	if err != nil {
 		return nil, err
 	}
-	aheadOf, err := optRev("ahead_of", ps.AheadOf)
+	aheadOf, err := optRev("ahead_of", prm.AheadOf)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
 		field string
 		n     *int
-	}{{"min_ahead", ps.MinAhead}, {"max_ahead", ps.MaxAhead}} {
+	}{{"min_ahead", prm.MinAhead}, {"max_ahead", prm.MaxAhead}} {
 		field, n := f.field, f.n
 		if err := countParam(field, n); err != nil {
 			return nil, err
@@ -50,7 +46,7 @@ func compileBranch(p runner.Params) (runner.Checker, error) {
 			return nil, paramErr(field, "needs ahead_of: ahead of what?")
 		}
 	}
-	if ps.Absent {
+	if prm.Absent {
 		switch {
 		case contains.set():
 			return nil, paramErr("contains", "cannot be used with absent: true")
@@ -59,18 +55,18 @@ func compileBranch(p runner.Params) (runner.Checker, error) {
 		}
 	}
 	minAhead, maxAhead := 1, -1
-	if ps.MinAhead != nil {
-		minAhead = *ps.MinAhead
+	if prm.MinAhead != nil {
+		minAhead = *prm.MinAhead
 	}
-	if ps.MaxAhead != nil {
-		maxAhead = *ps.MaxAhead
+	if prm.MaxAhead != nil {
+		maxAhead = *prm.MaxAhead
 		if maxAhead < minAhead {
 			return nil, paramErr("max_ahead", "is %d, below min_ahead %d", maxAhead, minAhead)
 		}
 	}
 	return check(func(ctx context.Context, r *repo) (runner.Outcome, error) {
 		tip, err := r.branch(branch)
-		if ps.Absent {
+		if prm.Absent {
 			switch {
 			case isMissing(err):
 				return runner.Passed("no branch " + branch), nil

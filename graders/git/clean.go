@@ -20,12 +20,8 @@ type cleanParams struct {
 // HEAD, as `git status` would say "nothing to commit, working tree clean". It
 // is the usual last check of an exercise, so that "I did it but forgot to
 // commit" is caught. untracked: false lets stray new files pass.
-func compileClean(p runner.Params) (runner.Checker, error) {
-	var ps cleanParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	untracked := ps.Untracked == nil || *ps.Untracked
+func compileClean(_ runner.Params, prm *cleanParams) (runner.Checker, error) {
+	untracked := prm.Untracked == nil || *prm.Untracked
 	return check(func(ctx context.Context, r *repo) (runner.Outcome, error) {
 		if _, err := r.headCommit(); err != nil {
 			return runner.Outcome{}, err

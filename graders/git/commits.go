@@ -28,49 +28,45 @@ type commitsParams struct {
 // ref's history without base) are so many, are not merges, and have subjects
 // and authors that match. Exercises on commit hygiene, squashing and rebasing
 // are graded with it.
-func compileCommits(p runner.Params) (runner.Checker, error) {
-	var ps commitsParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
+func compileCommits(_ runner.Params, prm *commitsParams) (runner.Checker, error) {
 	ref := rev{text: "HEAD"}
 	var err error
-	if ps.Ref != "" {
-		if ref, err = parseRev("ref", ps.Ref); err != nil {
+	if prm.Ref != "" {
+		if ref, err = parseRev("ref", prm.Ref); err != nil {
 			return nil, err
 		}
 	}
-	base, err := optRev("base", ps.Base)
+	base, err := optRev("base", prm.Base)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
 		field string
 		n     *int
-	}{{"count", ps.Count}, {"min", ps.Min}, {"max", ps.Max}} {
+	}{{"count", prm.Count}, {"min", prm.Min}, {"max", prm.Max}} {
 		if err := countParam(f.field, f.n); err != nil {
 			return nil, err
 		}
 	}
-	if ps.Count != nil && (ps.Min != nil || ps.Max != nil) {
+	if prm.Count != nil && (prm.Min != nil || prm.Max != nil) {
 		return nil, paramErr("count", "cannot be combined with min or max")
 	}
-	if ps.Min != nil && ps.Max != nil && *ps.Max < *ps.Min {
-		return nil, paramErr("max", "is %d, below min %d", *ps.Max, *ps.Min)
+	if prm.Min != nil && prm.Max != nil && *prm.Max < *prm.Min {
+		return nil, paramErr("max", "is %d, below min %d", *prm.Max, *prm.Min)
 	}
-	subj, err := regexpParam("subject", ps.Subject)
+	subj, err := regexpParam("subject", prm.Subject)
 	if err != nil {
 		return nil, err
 	}
-	anySubj, err := regexpParam("any_subject", ps.AnySubject)
+	anySubj, err := regexpParam("any_subject", prm.AnySubject)
 	if err != nil {
 		return nil, err
 	}
-	author, err := regexpParam("author", ps.Author)
+	author, err := regexpParam("author", prm.Author)
 	if err != nil {
 		return nil, err
 	}
-	if ps.Count == nil && ps.Min == nil && ps.Max == nil && subj == nil && anySubj == nil && author == nil && !ps.NoMerges {
+	if prm.Count == nil && prm.Min == nil && prm.Max == nil && subj == nil && anySubj == nil && author == nil && !prm.NoMerges {
 		return nil, paramErr("count", "nothing to check: set count, min, max, subject, any_subject, no_merges or author")
 	}
 	return check(func(ctx context.Context, r *repo) (runner.Outcome, error) {
@@ -97,18 +93,18 @@ func compileCommits(p runner.Params) (runner.Checker, error) {
 		n := len(commits)
 		got := strconv.Itoa(n)
 		switch {
-		case ps.Count != nil && n != *ps.Count:
-			return runner.Outcome{}, failed(strconv.Itoa(*ps.Count), got, "%s has %s, expected exactly %d: %s",
-				what, plural(n, "commit"), *ps.Count, countFix(n > *ps.Count, squash))
-		case ps.Min != nil && n < *ps.Min:
-			return runner.Outcome{}, failed(">= "+strconv.Itoa(*ps.Min), got, "%s has %s, expected at least %d: %s",
-				what, plural(n, "commit"), *ps.Min, countFix(false, squash))
-		case ps.Max != nil && n > *ps.Max:
-			return runner.Outcome{}, failed("<= "+strconv.Itoa(*ps.Max), got, "%s has %s, expected at most %d: %s",
-				what, plural(n, "commit"), *ps.Max, countFix(true, squash))
+		case prm.Count != nil && n != *prm.Count:
+			return runner.Outcome{}, failed(strconv.Itoa(*prm.Count), got, "%s has %s, expected exactly %d: %s",
+				what, plural(n, "commit"), *prm.Count, countFix(n > *prm.Count, squash))
+		case prm.Min != nil && n < *prm.Min:
+			return runner.Outcome{}, failed(">= "+strconv.Itoa(*prm.Min), got, "%s has %s, expected at least %d: %s",
+				what, plural(n, "commit"), *prm.Min, countFix(false, squash))
+		case prm.Max != nil && n > *prm.Max:
+			return runner.Outcome{}, failed("<= "+strconv.Itoa(*prm.Max), got, "%s has %s, expected at most %d: %s",
+				what, plural(n, "commit"), *prm.Max, countFix(true, squash))
 		}
 		for _, c := range commits {
-			if ps.NoMerges && len(c.ParentHashes) > 1 {
+			if prm.NoMerges && len(c.ParentHashes) > 1 {
 				return runner.Outcome{}, failed("no merge commits", describe(c),
 					"%s includes the merge commit %s, but its history should be linear: replay your commits on top instead, with `git rebase` rather than `git merge`",
 					what, describe(c))

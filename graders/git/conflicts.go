@@ -24,12 +24,8 @@ type conflictsParams struct {
 //
 // paths narrows the check to files matching any of the globs (path.Match
 // syntax); a glob also matches everything under a folder it matches.
-func compileConflicts(p runner.Params) (runner.Checker, error) {
-	var ps conflictsParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	for i, g := range ps.Paths {
+func compileConflicts(_ runner.Params, prm *conflictsParams) (runner.Checker, error) {
+	for i, g := range prm.Paths {
 		if _, err := path.Match(g, ""); err != nil || strings.TrimSpace(g) == "" {
 			return nil, paramErr("paths", "entry %d, %q, is not a valid glob", i+1, g)
 		}
@@ -43,7 +39,7 @@ func compileConflicts(p runner.Params) (runner.Checker, error) {
 		seen := map[string]bool{}
 		var files []string
 		for _, e := range idx.Entries {
-			if isGraderPath(e.Name) || !globsMatch(ps.Paths, e.Name) {
+			if isGraderPath(e.Name) || !globsMatch(prm.Paths, e.Name) {
 				continue
 			}
 			if e.Stage != stageMerged && !seen[e.Name+"\x00u"] {

@@ -61,20 +61,16 @@ type fileSpec struct {
 // the working tree exists (or not), has some content and mode. Reading it from
 // a commit by default is deliberate: an exercise about git wants the work
 // committed, and the message says so when only the working copy is right.
-func compileFile(p runner.Params) (runner.Checker, error) {
-	var ps fileParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	path, err := pathParam("path", ps.Path)
+func compileFile(_ runner.Params, prm *fileParams) (runner.Checker, error) {
+	path, err := pathParam("path", prm.Path)
 	if err != nil {
 		return nil, err
 	}
 	s := &fileSpec{
-		path: path, content: ps.Content, contains: ps.Contains, notContains: ps.NotContains,
-		absent: ps.Absent, executable: ps.Executable,
+		path: path, content: prm.Content, contains: prm.Contains, notContains: prm.NotContains,
+		absent: prm.Absent, executable: prm.Executable,
 	}
-	switch ref := strings.TrimSpace(ps.Ref); ref {
+	switch ref := strings.TrimSpace(prm.Ref); ref {
 	case refWorktree, refIndex:
 		s.where = ref
 	case "":
@@ -84,16 +80,16 @@ func compileFile(p runner.Params) (runner.Checker, error) {
 			return nil, err
 		}
 	}
-	if s.matches, err = regexpParam("matches", ps.Matches); err != nil {
+	if s.matches, err = regexpParam("matches", prm.Matches); err != nil {
 		return nil, err
 	}
-	if ps.Absent {
+	if prm.Absent {
 		for _, f := range []struct {
 			field string
 			set   bool
 		}{
-			{"content", ps.Content != nil}, {"contains", ps.Contains != ""}, {"not_contains", ps.NotContains != ""},
-			{"matches", ps.Matches != ""}, {"executable", ps.Executable != nil},
+			{"content", prm.Content != nil}, {"contains", prm.Contains != ""}, {"not_contains", prm.NotContains != ""},
+			{"matches", prm.Matches != ""}, {"executable", prm.Executable != nil},
 		} {
 			if f.set {
 				return nil, paramErr(f.field, "cannot be used with absent: true (an absent file has no %s)", f.field)

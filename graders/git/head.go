@@ -13,12 +13,8 @@ type headParams struct {
 // compileHead builds git.head: HEAD is on the given branch, and the branch has
 // commits. Exercises use it to make sure the learner ends where later checks
 // (and the next exercise) expect to be.
-func compileHead(p runner.Params) (runner.Checker, error) {
-	var ps headParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	branch, err := branchParam("branch", ps.Branch, true)
+func compileHead(_ runner.Params, prm *headParams) (runner.Checker, error) {
+	branch, err := branchParam("branch", prm.Branch, true)
 	if err != nil {
 		return nil, err
 	}

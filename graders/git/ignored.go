@@ -21,12 +21,8 @@ type ignoredParams struct {
 // Both halves matter: a .gitignore line does nothing for a file git already
 // tracks, which is the mistake the exercise on ignoring secrets is about.
 // The paths need not exist; end one with / to mean a folder.
-func compileIgnored(p runner.Params) (runner.Checker, error) {
-	var ps ignoredParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	if len(ps.Paths) == 0 {
+func compileIgnored(_ runner.Params, prm *ignoredParams) (runner.Checker, error) {
+	if len(prm.Paths) == 0 {
 		return nil, paramErr("paths", "is required: list the paths that must be ignored")
 	}
 	type target struct {
@@ -34,7 +30,7 @@ func compileIgnored(p runner.Params) (runner.Checker, error) {
 		isDir bool
 	}
 	var targets []target
-	for _, raw := range ps.Paths {
+	for _, raw := range prm.Paths {
 		p, err := pathParam("paths", raw)
 		if err != nil {
 			return nil, err

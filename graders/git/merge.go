@@ -21,20 +21,16 @@ type mergeParams struct {
 // brought from in. Checking for the merge commit, not just reachability, is the
 // point: it tells a real merge from a fast-forward, which leaves no trace of the
 // branch in history.
-func compileMerge(p runner.Params) (runner.Checker, error) {
-	var ps mergeParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	into, err := branchParam("into", ps.Into, true)
+func compileMerge(_ runner.Params, prm *mergeParams) (runner.Checker, error) {
+	into, err := branchParam("into", prm.Into, true)
 	if err != nil {
 		return nil, err
 	}
-	from, err := parseRev("from", ps.From)
+	from, err := parseRev("from", prm.From)
 	if err != nil {
 		return nil, err
 	}
-	msgRe, err := regexpParam("message", ps.Message)
+	msgRe, err := regexpParam("message", prm.Message)
 	if err != nil {
 		return nil, err
 	}

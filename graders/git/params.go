@@ -18,9 +18,6 @@ func isGraderPath(p string) bool {
 	return runner.InMetaDir(p)
 }
 
-// decode fills v from the check's `with:` block ([runner.DecodeParams]).
-func decode(p runner.Params, v any) error { return runner.DecodeParams(p, v) }
-
 // paramErr builds the error the spec loader points at the parameter's line
 // ([runner.ParamErrorf]).
 func paramErr(field, format string, args ...any) error {

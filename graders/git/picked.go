@@ -19,16 +19,12 @@ type pickedParams struct {
 // makes the same change, as `git cherry-pick` makes. A merge would also bring
 // the change in, but with the commit itself and everything before it, which is
 // what the exercise tells the learner not to do, so that fails too.
-func compilePicked(p runner.Params) (runner.Checker, error) {
-	var ps pickedParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	onto, err := branchParam("onto", ps.Onto, true)
+func compilePicked(_ runner.Params, prm *pickedParams) (runner.Checker, error) {
+	onto, err := branchParam("onto", prm.Onto, true)
 	if err != nil {
 		return nil, err
 	}
-	commit, err := parseRev("commit", ps.Commit)
+	commit, err := parseRev("commit", prm.Commit)
 	if err != nil {
 		return nil, err
 	}

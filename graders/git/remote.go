@@ -26,30 +26,26 @@ type remoteParams struct {
 // local branch tracks it. Exercises give learners a local bare repository as
 // "the server", so the remote's own refs are read when its URL is a folder:
 // that is the truth, where refs/remotes/ is only the last fetch's memory of it.
-func compileRemote(p runner.Params) (runner.Checker, error) {
-	var ps remoteParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	name := strings.TrimSpace(ps.Remote)
+func compileRemote(_ runner.Params, prm *remoteParams) (runner.Checker, error) {
+	name := strings.TrimSpace(prm.Remote)
 	if name == "" {
 		return nil, paramErr("remote", "is required")
 	}
 	if strings.ContainsAny(name, " /\\:") {
 		return nil, paramErr("remote", "%q is not a valid remote name", name)
 	}
-	urlRe, err := regexpParam("url", ps.URL)
+	urlRe, err := regexpParam("url", prm.URL)
 	if err != nil {
 		return nil, err
 	}
-	branch, err := branchParam("branch", ps.Branch, false)
+	branch, err := branchParam("branch", prm.Branch, false)
 	if err != nil {
 		return nil, err
 	}
-	if branch == "" && ps.Synced {
+	if branch == "" && prm.Synced {
 		return nil, paramErr("synced", "needs branch: synced with which branch?")
 	}
-	if branch == "" && ps.Tracking {
+	if branch == "" && prm.Tracking {
 		return nil, paramErr("tracking", "needs branch: which branch should track the remote?")
 	}
 	return check(func(ctx context.Context, r *repo) (runner.Outcome, error) {
@@ -104,7 +100,7 @@ func compileRemote(p runner.Params) (runner.Checker, error) {
 			}
 			remoteTip = ref.Hash()
 		}
-		if ps.Tracking {
+		if prm.Tracking {
 			cfg, err := r.git.Config()
 			if err != nil {
 				return runner.Outcome{}, fmt.Errorf("reading the configuration: %w", err)
@@ -119,7 +115,7 @@ func compileRemote(p runner.Params) (runner.Checker, error) {
 				return runner.Outcome{}, failed(remoteName, got, "branch %s tracks %s, not %s: %s", branch, got, remoteName, set)
 			}
 		}
-		if ps.Synced {
+		if prm.Synced {
 			local, err := r.branch(branch)
 			if err != nil {
 				return runner.Outcome{}, err

@@ -21,16 +21,12 @@ type revertedParams struct {
 // `git revert` does; resetting the commit away also undoes it, but by
 // rewriting history others may have, which is the lesson, so it fails with its
 // own message.
-func compileReverted(p runner.Params) (runner.Checker, error) {
-	var ps revertedParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	branch, err := branchParam("branch", ps.Branch, true)
+func compileReverted(_ runner.Params, prm *revertedParams) (runner.Checker, error) {
+	branch, err := branchParam("branch", prm.Branch, true)
 	if err != nil {
 		return nil, err
 	}
-	commit, err := parseRev("commit", ps.Commit)
+	commit, err := parseRev("commit", prm.Commit)
 	if err != nil {
 		return nil, err
 	}

@@ -26,30 +26,26 @@ const stashRef = "refs/stash"
 // newest has a message that matches. go-git has no stash API, so it reads
 // refs/stash and its reflog, as git stash list does. With neither count nor
 // min, at least one entry is required.
-func compileStash(p runner.Params) (runner.Checker, error) {
-	var ps stashParams
-	if err := decode(p, &ps); err != nil {
+func compileStash(_ runner.Params, prm *stashParams) (runner.Checker, error) {
+	if err := countParam("count", prm.Count); err != nil {
 		return nil, err
 	}
-	if err := countParam("count", ps.Count); err != nil {
+	if err := countParam("min", prm.Min); err != nil {
 		return nil, err
 	}
-	if err := countParam("min", ps.Min); err != nil {
-		return nil, err
-	}
-	if ps.Count != nil && ps.Min != nil {
+	if prm.Count != nil && prm.Min != nil {
 		return nil, paramErr("min", "cannot be combined with count")
 	}
-	msgRe, err := regexpParam("message", ps.Message)
+	msgRe, err := regexpParam("message", prm.Message)
 	if err != nil {
 		return nil, err
 	}
-	if msgRe != nil && ps.Count != nil && *ps.Count == 0 {
+	if msgRe != nil && prm.Count != nil && *prm.Count == 0 {
 		return nil, paramErr("message", "an empty stash (count: 0) has no message to check")
 	}
 	minimum := 1
-	if ps.Min != nil {
-		minimum = *ps.Min
+	if prm.Min != nil {
+		minimum = *prm.Min
 	}
 	return check(func(ctx context.Context, r *repo) (runner.Outcome, error) {
 		n := 0
@@ -73,13 +69,13 @@ func compileStash(p runner.Params) (runner.Checker, error) {
 		}
 		got := strconv.Itoa(n)
 		switch {
-		case ps.Count != nil && n < *ps.Count:
-			return runner.Outcome{}, failed(strconv.Itoa(*ps.Count), got,
-				"the stash has %s, expected %d: save your uncommitted changes with `git stash push -m \"...\"`", plural(n, "entry"), *ps.Count)
-		case ps.Count != nil && n > *ps.Count:
-			return runner.Outcome{}, failed(strconv.Itoa(*ps.Count), got,
-				"the stash has %s, expected %d: apply and remove an entry with `git stash pop`, or drop one with `git stash drop`", plural(n, "entry"), *ps.Count)
-		case ps.Count == nil && n < minimum:
+		case prm.Count != nil && n < *prm.Count:
+			return runner.Outcome{}, failed(strconv.Itoa(*prm.Count), got,
+				"the stash has %s, expected %d: save your uncommitted changes with `git stash push -m \"...\"`", plural(n, "entry"), *prm.Count)
+		case prm.Count != nil && n > *prm.Count:
+			return runner.Outcome{}, failed(strconv.Itoa(*prm.Count), got,
+				"the stash has %s, expected %d: apply and remove an entry with `git stash pop`, or drop one with `git stash drop`", plural(n, "entry"), *prm.Count)
+		case prm.Count == nil && n < minimum:
 			return runner.Outcome{}, failed(">= "+strconv.Itoa(minimum), got,
 				"the stash has %s, expected at least %d: save your uncommitted changes with `git stash push -m \"...\"`", plural(n, "entry"), minimum)
 		}

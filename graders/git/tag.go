@@ -33,43 +33,39 @@ type tagParams struct {
 // may reveal it; else the commit the tag marks now), as the kind it must be: a
 // fix that re-tagged HEAD, or kept a wrong commit the check knew about, would
 // lead the learner from one failure into the next.
-func compileTag(p runner.Params) (runner.Checker, error) {
-	var ps tagParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	name := strings.TrimPrefix(strings.TrimSpace(ps.Tag), "refs/tags/")
+func compileTag(_ runner.Params, prm *tagParams) (runner.Checker, error) {
+	name := strings.TrimPrefix(strings.TrimSpace(prm.Tag), "refs/tags/")
 	if name == "" {
 		return nil, paramErr("tag", "is required")
 	}
 	if err := plumbing.NewTagReferenceName(name).Validate(); err != nil {
 		return nil, paramErr("tag", "%q is not a valid tag name", name)
 	}
-	at, err := optRev("at", ps.At)
+	at, err := optRev("at", prm.At)
 	if err != nil {
 		return nil, err
 	}
-	msgRe, err := regexpParam("message", ps.Message)
+	msgRe, err := regexpParam("message", prm.Message)
 	if err != nil {
 		return nil, err
 	}
-	if msgRe != nil && ps.Annotated != nil && !*ps.Annotated {
+	if msgRe != nil && prm.Annotated != nil && !*prm.Annotated {
 		return nil, paramErr("message", "only annotated tags have a message, but annotated is false")
 	}
-	if ps.Absent && (ps.Annotated != nil || at.set() || msgRe != nil) {
+	if prm.Absent && (prm.Annotated != nil || at.set() || msgRe != nil) {
 		return nil, paramErr("absent", "cannot be combined with annotated, at or message")
 	}
-	if ps.Reveal != nil && !at.set() {
+	if prm.Reveal != nil && !at.set() {
 		return nil, paramErr("reveal", "only applies with at")
 	}
-	reveal := ps.Reveal == nil || *ps.Reveal
+	reveal := prm.Reveal == nil || *prm.Reveal
 	// A message can only be checked on an annotated tag.
-	wantAnnotated := ps.Annotated != nil && *ps.Annotated || msgRe != nil
-	wantLight := ps.Annotated != nil && !*ps.Annotated
+	wantAnnotated := prm.Annotated != nil && *prm.Annotated || msgRe != nil
+	wantLight := prm.Annotated != nil && !*prm.Annotated
 	return check(func(ctx context.Context, r *repo) (runner.Outcome, error) {
 		ref, err := r.git.Storer.Reference(plumbing.NewTagReferenceName(name))
 		switch {
-		case errors.Is(err, plumbing.ErrReferenceNotFound) && ps.Absent:
+		case errors.Is(err, plumbing.ErrReferenceNotFound) && prm.Absent:
 			return runner.Passed("no tag " + name), nil
 		case errors.Is(err, plumbing.ErrReferenceNotFound):
 			where, on := "", " on the right commit"
@@ -87,7 +83,7 @@ func compileTag(p runner.Params) (runner.Checker, error) {
 			return runner.Outcome{}, fail("tag %s does not exist: create it with %s%s", name, how, on)
 		case err != nil:
 			return runner.Outcome{}, fmt.Errorf("reading tag %s: %w", name, err)
-		case ps.Absent:
+		case prm.Absent:
 			return runner.Outcome{}, fail("tag %s still exists: delete it with `git tag -d %s`", name, name)
 		}
 		tagObj, err := r.git.TagObject(ref.Hash())

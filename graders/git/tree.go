@@ -17,21 +17,17 @@ type treeParams struct {
 // rewriting exercises use it to check that a squash or rebase kept the work
 // intact: the rewritten branch must end where the original did, even though
 // every commit in it is new.
-func compileTree(p runner.Params) (runner.Checker, error) {
-	var ps treeParams
-	if err := decode(p, &ps); err != nil {
-		return nil, err
-	}
-	ref, err := parseRev("ref", ps.Ref)
+func compileTree(_ runner.Params, prm *treeParams) (runner.Checker, error) {
+	ref, err := parseRev("ref", prm.Ref)
 	if err != nil {
 		return nil, err
 	}
-	same, err := parseRev("same_as", ps.SameAs)
+	same, err := parseRev("same_as", prm.SameAs)
 	if err != nil {
 		return nil, err
 	}
 	var paths []string
-	for _, raw := range ps.Paths {
+	for _, raw := range prm.Paths {
 		p, err := pathParam("paths", raw)
 		if err != nil {
 			return nil, err
