@@ -155,7 +155,11 @@ func (ss *services) resolve(files fs.FS) (*server, error) {
 // in the order the schema generator needs: it learns the server block
 // from the first Service call, and stops a kind at its first Decode (so
 // it learns postgres and redis from the sql and redis kinds, whose blocks
-// they are).
+// they are). That order, and the second, strict decode of decodeParams,
+// are why the kinds that use it are runner.KindFuncs: a runner.ParamsKind
+// decodes once, before its function runs, so the schema would lose the
+// server block and a `with:` error would also report the server block as
+// unused.
 func compileServer(p runner.Params, v any) (*server, error) {
 	ss, err := loadServices(p)
 	if err != nil {
