@@ -105,14 +105,12 @@ type keyCheck struct {
 // exists or not and has the type, value, expiry and members asked for. It
 // reads the key as the admin, with commands that change nothing (TTL is
 // read, never refreshed).
-func (k *kinds) compileKey(p runner.Params) (runner.Checker, error) {
-	var c keyCheck
-	// The services block first: the schema generator learns it that way.
+func (k *kinds) compileKey(p runner.Params, prm *keyParams) (runner.Checker, error) {
+	c := keyCheck{keyParams: *prm}
+	// The services block before the parameters' own checks, so its errors
+	// come first.
 	e, err := loadEnv(p)
 	if err != nil {
-		return nil, err
-	}
-	if err := decode(p, &c.keyParams); err != nil {
 		return nil, err
 	}
 	if e, err = e.withSeed(p.Files, c.Seed); err != nil {

@@ -20,9 +20,9 @@ type kinds struct {
 func Kinds(s Services) runner.Kinds {
 	k := &kinds{services: s, refs: newRefCache()}
 	return runner.Kinds{
-		"redis.script": runner.KindFunc(k.compileScript),
-		"redis.key":    runner.KindFunc(k.compileKey),
-		"redis.result": runner.KindFunc(k.compileResult),
+		"redis.script": runner.ParamsKind[scriptParams](k.compileScript),
+		"redis.key":    runner.ParamsKind[keyParams](k.compileKey),
+		"redis.result": runner.ParamsKind[resultParams](k.compileResult),
 	}
 }
 

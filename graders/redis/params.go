@@ -9,9 +9,6 @@ import (
 	"github.com/backendroadmap/grader/runner"
 )
 
-// decode fills v from the check's `with:` block ([runner.DecodeParams]).
-func decode(p runner.Params, v any) error { return runner.DecodeParams(p, v) }
-
 // paramErr builds the error the spec loader points at the parameter's line
 // ([runner.ParamErrorf]).
 func paramErr(field, format string, args ...any) error {

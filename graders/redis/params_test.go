@@ -113,7 +113,7 @@ func TestReferenceIsSharedAcrossCompiles(t *testing.T) {
 	files := map[string]string{"solution/top.redis": "ZRANGE b 0 2 REV\n", "exercise.yaml": "solution: {files: solution}\n"}
 	k := &kinds{refs: newRefCache()}
 	for range 3 {
-		if _, err := k.compileResult(params(t, map[string]any{"file": "top.redis"}, files, nil)); err != nil {
+		if _, err := runner.ParamsKind[resultParams](k.compileResult).Compile(params(t, map[string]any{"file": "top.redis"}, files, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -50,14 +50,12 @@ type resultCheck struct {
 // on the same seed. The reference runs on a Redis that holds nothing of
 // the learner's (see [refCache.computePending]) and is computed once per
 // process.
-func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
-	var c resultCheck
-	// The services block first: the schema generator learns it that way.
+func (k *kinds) compileResult(p runner.Params, prm *resultParams) (runner.Checker, error) {
+	c := resultCheck{resultParams: *prm}
+	// The services block before the parameters' own checks, so its errors
+	// come first.
 	e, err := loadEnv(p)
 	if err != nil {
-		return nil, err
-	}
-	if err := decode(p, &c.resultParams); err != nil {
 		return nil, err
 	}
 	if e, err = e.withSeed(p.Files, c.Seed); err != nil {

@@ -18,14 +18,11 @@ type scriptParams struct {
 // against the attempt's Redis, as the learner's ACL user, and passes when
 // every command succeeds. The first failing command fails the check with
 // Redis's own error, the file, the line and the command.
-func (k *kinds) compileScript(p runner.Params) (runner.Checker, error) {
-	var sp scriptParams
-	// The services block first: the schema generator learns it that way.
+func (k *kinds) compileScript(p runner.Params, sp *scriptParams) (runner.Checker, error) {
+	// The services block before the parameters' own checks, so its errors
+	// come first.
 	e, err := loadEnv(p)
 	if err != nil {
-		return nil, err
-	}
-	if err := decode(p, &sp); err != nil {
 		return nil, err
 	}
 	file, err := workspaceFileParam("file", sp.File, true)

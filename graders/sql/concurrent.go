@@ -86,12 +86,8 @@ type concurrentCheck struct {
 // A lost update or an overdraft shows up there; a statement that fails
 // (other than one the exercise says to retry) fails the check with
 // PostgreSQL's message.
-func (k *kinds) compileConcurrent(p runner.Params) (runner.Checker, error) {
-	var ps ConcurrentParams
-	if err := p.Decode(&ps); err != nil {
-		return nil, err
-	}
-	c, err := newConcurrentCheck(ps)
+func (k *kinds) compileConcurrent(p runner.Params, ps *ConcurrentParams) (runner.Checker, error) {
+	c, err := newConcurrentCheck(*ps)
 	if err != nil {
 		return nil, err
 	}

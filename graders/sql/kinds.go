@@ -52,13 +52,13 @@ func Kinds(servers Provider, opts ...Option) runner.Kinds {
 		o(k)
 	}
 	return runner.Kinds{
-		"sql.run":        runner.KindFunc(k.compileRun),
-		"sql.result":     runner.KindFunc(k.compileResult),
-		"sql.query":      runner.KindFunc(k.compileQuery),
-		"sql.rejects":    runner.KindFunc(k.compileRejects),
-		"sql.schema":     runner.KindFunc(k.compileSchema),
-		"sql.plan":       runner.KindFunc(k.compilePlan),
-		"sql.concurrent": runner.KindFunc(k.compileConcurrent),
+		"sql.run":        runner.ParamsKind[RunParams](k.compileRun),
+		"sql.result":     runner.ParamsKind[ResultParams](k.compileResult),
+		"sql.query":      runner.ParamsKind[QueryParams](k.compileQuery),
+		"sql.rejects":    runner.ParamsKind[RejectsParams](k.compileRejects),
+		"sql.schema":     runner.ParamsKind[SchemaParams](k.compileSchema),
+		"sql.plan":       runner.ParamsKind[PlanParams](k.compilePlan),
+		"sql.concurrent": runner.ParamsKind[ConcurrentParams](k.compileConcurrent),
 	}
 }
 

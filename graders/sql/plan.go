@@ -44,11 +44,7 @@ type PlanParams struct {
 // tables it scans how, which indexes it uses, what it costs. The planner is
 // never pushed (no enable_seqscan = off), so a pass means PostgreSQL would
 // choose the index on its own.
-func (k *kinds) compilePlan(p runner.Params) (runner.Checker, error) {
-	var ps PlanParams
-	if err := p.Decode(&ps); err != nil {
-		return nil, err
-	}
+func (k *kinds) compilePlan(p runner.Params, ps *PlanParams) (runner.Checker, error) {
 	files, err := afterList(ps.After)
 	if err != nil {
 		return nil, err

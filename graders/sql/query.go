@@ -36,14 +36,11 @@ type QueryParams struct {
 // compileQuery: sql.query runs the learner's files, then a query of the
 // exercise's, and compares what it returns with rows written in the spec:
 // the data a migration must keep, the state a script must leave.
-func (k *kinds) compileQuery(p runner.Params) (runner.Checker, error) {
-	var ps QueryParams
-	// The services block first: the schema generator learns it that way.
+func (k *kinds) compileQuery(p runner.Params, ps *QueryParams) (runner.Checker, error) {
+	// The services block before the parameters' own checks, so its errors
+	// come first.
 	db, err := loadDatabase(p)
 	if err != nil {
-		return nil, err
-	}
-	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
 	if db, err = db.withSetup(p, ps.Setup); err != nil {
@@ -177,14 +174,11 @@ type Probe struct {
 
 // compileRejects: sql.rejects proves constraints hold: each statement of
 // Rejects fails with the expected SQLSTATE and each of Accepts succeeds.
-func (k *kinds) compileRejects(p runner.Params) (runner.Checker, error) {
-	var ps RejectsParams
-	// The services block first: the schema generator learns it that way.
+func (k *kinds) compileRejects(p runner.Params, ps *RejectsParams) (runner.Checker, error) {
+	// The services block before the parameters' own checks, so its errors
+	// come first.
 	db, err := loadDatabase(p)
 	if err != nil {
-		return nil, err
-	}
-	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
 	files, err := afterList(ps.After)

@@ -46,14 +46,11 @@ const shownRows = 2
 // reference solution's on the same data: column names, row count, values
 // (numbers by value, NULL as NULL, text and timestamps exactly), and order
 // when Ordered.
-func (k *kinds) compileResult(p runner.Params) (runner.Checker, error) {
-	var ps ResultParams
-	// The services block first: the schema generator learns it that way.
+func (k *kinds) compileResult(p runner.Params, ps *ResultParams) (runner.Checker, error) {
+	// The services block before the parameters' own checks, so its errors
+	// come first.
 	db, err := loadDatabase(p)
 	if err != nil {
-		return nil, err
-	}
-	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
 	if db, err = db.withSetup(p, ps.Setup); err != nil {

@@ -17,14 +17,11 @@ type RunParams struct {
 
 // compileRun: sql.run passes when the learner's file runs without an error,
 // and reports PostgreSQL's message at its line when a statement fails.
-func (k *kinds) compileRun(p runner.Params) (runner.Checker, error) {
-	var ps RunParams
-	// The services block first: the schema generator learns it that way.
+func (k *kinds) compileRun(p runner.Params, ps *RunParams) (runner.Checker, error) {
+	// The services block before the parameters' own checks, so its errors
+	// come first.
 	db, err := loadDatabase(p)
 	if err != nil {
-		return nil, err
-	}
-	if err := p.Decode(&ps); err != nil {
 		return nil, err
 	}
 	files, err := fileList(ps.After, ps.File)

@@ -88,11 +88,7 @@ var referencesPattern = sync.OnceValue(func() *regexp.Regexp {
 // they made from the catalog (pg_catalog, on the learner's session) and
 // reports every way it differs from the spec, each with the DDL that fixes
 // it: a column's type, a missing key, constraint or index.
-func (k *kinds) compileSchema(p runner.Params) (runner.Checker, error) {
-	var ps SchemaParams
-	if err := p.Decode(&ps); err != nil {
-		return nil, err
-	}
+func (k *kinds) compileSchema(p runner.Params, ps *SchemaParams) (runner.Checker, error) {
 	files, err := afterList(ps.After)
 	if err != nil {
 		return nil, err
@@ -103,7 +99,7 @@ func (k *kinds) compileSchema(p runner.Params) (runner.Checker, error) {
 	if ps.Table == "" {
 		return nil, &runner.ParamError{Field: "table", Msg: "required: the table to inspect"}
 	}
-	want, err := compileTable(ps)
+	want, err := compileTable(*ps)
 	if err != nil {
 		return nil, err
 	}
