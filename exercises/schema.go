@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -407,9 +408,10 @@ var errParamsSeen = errors.New("parameters seen")
 // params finds the struct a kind decodes its `with:` block into: the one it
 // declares ([runner.ParamsDeclarer]), else the one it asks to fill when
 // compiled with a Decode that records its argument and fails. It returns nil
-// for a kind that declares nothing and never decodes. Compiling also shows
-// the services a kind asks for, which are added to services' properties; a
-// kind that declares one struct and decodes into another is an error.
+// for a kind that declares nothing and never decodes. The services a kind
+// declares ([runner.ServicesDeclarer]) or asks for while compiling are added
+// to services' properties; a kind that declares one struct and decodes into
+// another is an error.
 func (g *schemaGen) params(name string, k runner.Kind, services *jsonSchema) (s *jsonSchema, err error) {
 	var got any
 	decode := func(v any) error {
@@ -437,6 +439,15 @@ func (g *schemaGen) params(name string, k runner.Kind, services *jsonSchema) (s 
 			services.Properties[svc] = ss
 		}
 		return nil
+	}
+	if d, ok := k.(runner.ServicesDeclarer); ok {
+		declared := d.Services()
+		for _, svc := range slices.Sorted(maps.Keys(declared)) {
+			_ = service(svc, declared[svc]) // fails only through svcErr
+		}
+		if svcErr != nil {
+			return nil, svcErr
+		}
 	}
 	var panicked any
 	func() {

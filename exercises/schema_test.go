@@ -159,6 +159,26 @@ func TestSchemaDeclaredParams(t *testing.T) {
 	}
 }
 
+// TestSchemaDeclaredServices: a kind that declares the services it reads
+// ([runner.WithServices]) gets their blocks in the schema, though compiling
+// it without an exercise stops at its parameters before it asks for them.
+func TestSchemaDeclaredServices(t *testing.T) {
+	type storeBlock struct {
+		Path string `yaml:"path"`
+	}
+	k := runner.WithServices(runner.ParamsKind[fakeParams](func(p runner.Params, _ *fakeParams) (runner.Checker, error) {
+		var b storeBlock
+		return okChecker, p.Service("store", &b)
+	}), map[string]any{"store": &storeBlock{}})
+	s := MustSchema(t, runner.Kinds{"fake.stores": k})
+	if got := at(t, s, "properties", "services", "properties", "store", "properties", "path", "type"); got != "string" {
+		t.Errorf("services.store.path type = %v, want string", got)
+	}
+	if _, ok := k.(runner.ParamsDeclarer); !ok {
+		t.Fatal("WithServices hides the parameters the kind declares")
+	}
+}
+
 func TestSchemaSpec(t *testing.T) {
 	s := MustSchema(t, runner.Kinds{"fake.params": decodes[fakeParams]()})
 	if at(t, s, "$id") != schemaID || at(t, s, "$schema") != "https://json-schema.org/draft/2020-12/schema" {

@@ -513,6 +513,18 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 		return nil
 	}
 	checker, err := kind.Compile(runner.Params{Decode: decode, Files: dir, Service: service, Hidden: cs.Visibility == "hidden"})
+	if d, ok := kind.(runner.ServicesDeclarer); ok {
+		// Used even when the check's own parameters failed to decode before
+		// the kind asked for them: one mistake, one problem.
+		for name := range d.Services() {
+			if _, declared := p.services[name]; declared {
+				if p.servicesUsed == nil {
+					p.servicesUsed = map[string]bool{}
+				}
+				p.servicesUsed[name] = true
+			}
+		}
+	}
 	if err != nil {
 		var pe *runner.ParamError
 		var fe *fieldError

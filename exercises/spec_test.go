@@ -112,12 +112,26 @@ func fakeKinds() runner.Kinds {
 				return runner.Passed("")
 			}), nil
 		}),
+		// fake.declared is fake.stored as a ParamsKind that declares its
+		// service: its parameters are decoded before it asks for the block.
+		"fake.declared": runner.WithServices(runner.ParamsKind[fileParams](func(p runner.Params, ps *fileParams) (runner.Checker, error) {
+			var svc storeService
+			if err := p.Service("store", &svc); err != nil {
+				return nil, err
+			}
+			return runner.CheckerFunc(func(context.Context, runner.Attempt) runner.Outcome { return runner.Passed("") }), nil
+		}), map[string]any{"store": &storeService{}}),
 		"fake.broken": runner.KindFunc(func(p runner.Params) (runner.Checker, error) {
 			return runner.CheckerFunc(func(context.Context, runner.Attempt) runner.Outcome {
 				return runner.Errored(errors.New("docker is not running"))
 			}), nil
 		}),
 	}
+}
+
+// storeService is the block of fake.declared's "store" service.
+type storeService struct {
+	Path string `yaml:"path"`
 }
 
 // exerciseFS lays out one exercise in folder id: its spec and its files.
@@ -499,6 +513,10 @@ func TestSpecServices(t *testing.T) {
 			[]wantProblem{{"services.store.path", 18, []string{"/ is a folder"}}}},
 		{"unused", []string{"checks:\n", "services:\n  cache:\n    size: 1\nchecks:\n"},
 			[]wantProblem{{"services.cache", 18, []string{`no check uses service "cache"`}}}},
+		// A kind that decodes its parameters first and declares its service:
+		// a mistake in `with:` is the one problem, the service still used.
+		{"declared, with: wrong", []string{"checks:\n", "services:\n  store:\n    path: greeting.txt\n" + strings.Replace(stored, "kind: fake.stored", "kind: fake.declared\n    with: {pth: greeting.txt}", 1)},
+			[]wantProblem{{"checks[0].with.pth", 23, []string{"unknown parameter"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

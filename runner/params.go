@@ -61,3 +61,35 @@ func (f ParamsKind[T]) Compile(p Params) (Checker, error) {
 
 // Params returns a new *T.
 func (ParamsKind[T]) Params() any { return new(T) }
+
+// ServicesDeclarer is a [Kind] that declares the exercise services its
+// checks read through [Params.Service], so that the spec loader knows a
+// service is used even when a check's `with:` block fails to decode first,
+// and the schema generator reads each service's block from its type.
+type ServicesDeclarer interface {
+	// Services maps each service's name (postgres, redis) to a pointer to a
+	// zero value of the struct its `services.<name>` block decodes into.
+	Services() map[string]any
+}
+
+// WithServices returns k declaring that its checks read the named services
+// (see [ServicesDeclarer]); the parameters k declares, if it does, stay
+// declared.
+func WithServices(k Kind, services map[string]any) Kind {
+	return usingKind{Kind: k, services: services}
+}
+
+type usingKind struct {
+	Kind
+	services map[string]any
+}
+
+func (u usingKind) Services() map[string]any { return u.services }
+
+// Params forwards the wrapped kind's declaration; nil when it has none.
+func (u usingKind) Params() any {
+	if d, ok := u.Kind.(ParamsDeclarer); ok {
+		return d.Params()
+	}
+	return nil
+}

@@ -153,13 +153,11 @@ func (ss *services) resolve(files fs.FS) (*server, error) {
 
 // compileServer decodes the services and the check's parameters into v,
 // in the order the schema generator needs: it learns the server block
-// from the first Service call, and stops a kind at its first Decode (so
-// it learns postgres and redis from the sql and redis kinds, whose blocks
-// they are). That order, and the second, strict decode of decodeParams,
-// are why the kinds that use it are runner.KindFuncs: a runner.ParamsKind
-// decodes once, before its function runs, so the schema would lose the
-// server block and a `with:` error would also report the server block as
-// unused.
+// from the first Service call, and stops a kind at its first Decode (the
+// postgres and redis blocks it learns from the sql and redis kinds, which
+// declare them with runner.WithServices). The second, strict decode of
+// decodeParams is why the kinds that use it are runner.KindFuncs: a
+// runner.ParamsKind decodes once, leniently about nested fields.
 func compileServer(p runner.Params, v any) (*server, error) {
 	ss, err := loadServices(p)
 	if err != nil {

@@ -28,7 +28,7 @@ type ServerPlan struct {
 // postgres and redis when declared) and the check's parameters into
 // params, strictly: an unknown field at any depth is the author's error.
 // A kind that uses it stays a [runner.KindFunc], not a [runner.ParamsKind],
-// since it must ask for the server block before it decodes params.
+// since it decodes params twice (see compileServer).
 func CompileServer(p runner.Params, params any) (*ServerPlan, error) {
 	s, err := compileServer(p, params)
 	if err != nil {

@@ -19,10 +19,12 @@ type kinds struct {
 // Docker lazily, and loading a catalog needs no Docker.
 func Kinds(s Services) runner.Kinds {
 	k := &kinds{services: s, refs: newRefCache()}
+	// Every redis kind reads the exercise's redis block (loadEnv).
+	uses := map[string]any{"redis": &serviceConfig{}}
 	return runner.Kinds{
-		"redis.script": runner.ParamsKind[scriptParams](k.compileScript),
-		"redis.key":    runner.ParamsKind[keyParams](k.compileKey),
-		"redis.result": runner.ParamsKind[resultParams](k.compileResult),
+		"redis.script": runner.WithServices(runner.ParamsKind[scriptParams](k.compileScript), uses),
+		"redis.key":    runner.WithServices(runner.ParamsKind[keyParams](k.compileKey), uses),
+		"redis.result": runner.WithServices(runner.ParamsKind[resultParams](k.compileResult), uses),
 	}
 }
 

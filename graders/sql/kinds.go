@@ -51,14 +51,16 @@ func Kinds(servers Provider, opts ...Option) runner.Kinds {
 	for _, o := range opts {
 		o(k)
 	}
+	// Every sql kind reads the exercise's postgres block (loadDatabase).
+	uses := map[string]any{"postgres": &ServiceConfig{}}
 	return runner.Kinds{
-		"sql.run":        runner.ParamsKind[RunParams](k.compileRun),
-		"sql.result":     runner.ParamsKind[ResultParams](k.compileResult),
-		"sql.query":      runner.ParamsKind[QueryParams](k.compileQuery),
-		"sql.rejects":    runner.ParamsKind[RejectsParams](k.compileRejects),
-		"sql.schema":     runner.ParamsKind[SchemaParams](k.compileSchema),
-		"sql.plan":       runner.ParamsKind[PlanParams](k.compilePlan),
-		"sql.concurrent": runner.ParamsKind[ConcurrentParams](k.compileConcurrent),
+		"sql.run":        runner.WithServices(runner.ParamsKind[RunParams](k.compileRun), uses),
+		"sql.result":     runner.WithServices(runner.ParamsKind[ResultParams](k.compileResult), uses),
+		"sql.query":      runner.WithServices(runner.ParamsKind[QueryParams](k.compileQuery), uses),
+		"sql.rejects":    runner.WithServices(runner.ParamsKind[RejectsParams](k.compileRejects), uses),
+		"sql.schema":     runner.WithServices(runner.ParamsKind[SchemaParams](k.compileSchema), uses),
+		"sql.plan":       runner.WithServices(runner.ParamsKind[PlanParams](k.compilePlan), uses),
+		"sql.concurrent": runner.WithServices(runner.ParamsKind[ConcurrentParams](k.compileConcurrent), uses),
 	}
 }
 
