@@ -97,11 +97,12 @@ type Engine struct {
 	// waits its turn before its command starts, and its Timeout starts only
 	// with its command. A batch graded with more jobs than cores would
 	// otherwise share them, and a correct solution beside CPU-burning ones
-	// could run out its wall clock. Apps ([Engine.StartApp]) and services take no turn: a server
-	// lives for a whole attempt, mostly waiting for requests, and holding
-	// cores meanwhile would starve the runs (its CPU limit still bounds
-	// it). [Connect] sets the machine's count (runtime.NumCPU); 0 or less
-	// queues nothing. Set it before the first Run.
+	// could run out its wall clock. Apps ([Engine.StartApp]) and services
+	// take no turn: a server lives for a whole attempt, mostly waiting for
+	// requests, and holding cores meanwhile would starve the runs (its CPU
+	// limit still bounds it). [Connect] sets the machine's count
+	// (runtime.NumCPU); 0 or less queues nothing. Set it before the first
+	// Run.
 	Cores int
 	// Spares has each run make the next container of its shape while its
 	// command runs (see spare.go): for batches, which run many submissions
