@@ -62,6 +62,21 @@ func (f ParamsKind[T]) Compile(p Params) (Checker, error) {
 // Params returns a new *T.
 func (ParamsKind[T]) Params() any { return new(T) }
 
+// DecodesItself is a [Kind] that decodes its own `with:` block (a family
+// with a decoding of its own, such as the HTTP family's second, strict pass
+// over nested fields) and declares that block as a T, so the schema
+// generator reads it from the type. The schema generator still compiles it
+// to check that it decodes into a *T.
+type DecodesItself[T any] func(p Params) (Checker, error)
+
+var _ ParamsDeclarer = DecodesItself[struct{}](nil)
+
+// Compile calls f, which decodes its parameters itself.
+func (f DecodesItself[T]) Compile(p Params) (Checker, error) { return f(p) }
+
+// Params returns a new *T.
+func (DecodesItself[T]) Params() any { return new(T) }
+
 // ServicesDeclarer is a [Kind] that declares the exercise services its
 // checks read through [Params.Service], so that the spec loader knows a
 // service is used even when a check's `with:` block fails to decode first,

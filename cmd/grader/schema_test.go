@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/backendroadmap/grader/exercises"
+	"github.com/backendroadmap/grader/runner"
 )
 
 // schemaFile is the published schema, generated from the binary's kinds.
@@ -41,6 +42,20 @@ func TestSchema(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("%s is out of date with the spec structs or the check kinds (%s): run go test ./cmd/grader -run TestSchema -update",
 			schemaFile, firstDiff(want, got))
+	}
+}
+
+// TestEveryKindDeclaresItsParameters: the schema generator reads each of
+// grader's kinds' parameters from the type the kind declares
+// (runner.ParamsKind, runner.DecodesItself), not from what compiling it
+// without an exercise happens to decode; a new kind that declares nothing
+// fails here.
+func TestEveryKindDeclaresItsParameters(t *testing.T) {
+	for name, k := range kinds(&services{}) {
+		d, ok := k.(runner.ParamsDeclarer)
+		if !ok || d.Params() == nil {
+			t.Errorf("kind %s does not declare its parameters: register it with runner.ParamsKind (or runner.DecodesItself when it decodes them itself)", name)
+		}
 	}
 }
 

@@ -43,7 +43,7 @@ var _ browserURLer = (*attempt.Server)(nil)
 // compiles.
 func Kinds(servers Servers) runner.Kinds {
 	k := &kinds{servers: servers}
-	return runner.Kinds{"sec.xss": runner.KindFunc(k.compileXSS)}
+	return runner.Kinds{"sec.xss": runner.DecodesItself[xssParams](k.compileXSS)}
 }
 
 type kinds struct{ servers Servers }

@@ -32,9 +32,9 @@ type Servers interface {
 func Kinds(servers Servers) runner.Kinds {
 	k := &kinds{servers: servers}
 	return runner.Kinds{
-		"http.starts":   runner.KindFunc(k.compileStarts),
-		"http.requests": runner.KindFunc(k.compileRequests),
-		"http.openapi":  runner.KindFunc(k.compileOpenAPI),
+		"http.starts":   runner.DecodesItself[startsParams](k.compileStarts),
+		"http.requests": runner.DecodesItself[requestsParams](k.compileRequests),
+		"http.openapi":  runner.DecodesItself[openapiParams](k.compileOpenAPI),
 	}
 }
 
@@ -156,8 +156,8 @@ func (ss *services) resolve(files fs.FS) (*server, error) {
 // from the first Service call, and stops a kind at its first Decode (the
 // postgres and redis blocks it learns from the sql and redis kinds, which
 // declare them with runner.WithServices). The second, strict decode of
-// decodeParams is why the kinds that use it are runner.KindFuncs: a
-// runner.ParamsKind decodes once, leniently about nested fields.
+// decodeParams is why the kinds that use it are runner.DecodesItself, not
+// runner.ParamsKind, which decodes once, leniently about nested fields.
 func compileServer(p runner.Params, v any) (*server, error) {
 	ss, err := loadServices(p)
 	if err != nil {

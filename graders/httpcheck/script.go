@@ -27,7 +27,7 @@ type ServerPlan struct {
 // CompileServer decodes the exercise's services (server required;
 // postgres and redis when declared) and the check's parameters into
 // params, strictly: an unknown field at any depth is the author's error.
-// A kind that uses it stays a [runner.KindFunc], not a [runner.ParamsKind],
+// A kind that uses it is a [runner.DecodesItself], not a [runner.ParamsKind],
 // since it decodes params twice (see compileServer).
 func CompileServer(p runner.Params, params any) (*ServerPlan, error) {
 	s, err := compileServer(p, params)

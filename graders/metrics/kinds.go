@@ -15,7 +15,7 @@ import (
 func Kinds(servers httpcheck.Servers) runner.Kinds {
 	k := &kinds{servers: servers}
 	return runner.Kinds{
-		"metrics.scrape": runner.KindFunc(k.compileScrape),
+		"metrics.scrape": runner.DecodesItself[scrapeParams](k.compileScrape),
 		"metrics.rules":  runner.ParamsKind[RulesParams](compileRules),
 	}
 }

@@ -19,8 +19,8 @@ import (
 func Kinds(servers httpcheck.Servers) runner.Kinds {
 	k := &kinds{servers: servers}
 	return runner.Kinds{
-		"sec.sqli":      runner.KindFunc(k.compileSQLi),
-		"sec.passwords": runner.KindFunc(k.compilePasswords),
+		"sec.sqli":      runner.DecodesItself[sqliParams](k.compileSQLi),
+		"sec.passwords": runner.DecodesItself[passwordsParams](k.compilePasswords),
 	}
 }
 
