@@ -205,11 +205,10 @@ func (e *Engine) addressOn(ctx context.Context, id string, n *Network) (netip.Ad
 func (b *Browser) waitDevTools(ctx context.Context, addr string) error {
 	deadline := time.Now().Add(browserStart)
 	hc := &http.Client{Timeout: 2 * time.Second}
-	var last error
-	for {
+	return Poll(ctx, 50*time.Millisecond, func() (bool, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/json/version", nil)
 		if err != nil {
-			return err
+			return false, err
 		}
 		resp, err := hc.Do(req)
 		if err == nil {
@@ -217,22 +216,21 @@ func (b *Browser) waitDevTools(ctx context.Context, addr string) error {
 			err = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&v)
 			resp.Body.Close()
 			if err == nil && v.WebSocketDebuggerURL != "" {
-				return nil
+				return true, nil
 			}
 		}
-		last = err
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return false, ctx.Err()
 		}
 		in, ierr := b.e.api.ContainerInspect(ctx, b.id, client.ContainerInspectOptions{})
 		if ierr == nil && in.Container.State != nil && !in.Container.State.Running {
-			return fmt.Errorf("the browser exited while starting (status %d): %s", in.Container.State.ExitCode, b.logTail())
+			return false, fmt.Errorf("the browser exited while starting (status %d): %s", in.Container.State.ExitCode, b.logTail())
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the browser's DevTools did not answer within %s (%v): %s", browserStart, last, b.logTail())
+			return false, fmt.Errorf("the browser's DevTools did not answer within %s (%v): %s", browserStart, err, b.logTail())
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return false, nil
+	})
 }
 
 // logTail is the end of what the browser container printed.

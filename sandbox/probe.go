@@ -221,16 +221,17 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	}
 	// The probe answers once python has bound its ports.
 	deadline := time.Now().Add(60 * time.Second) // python starts slowly while builds share the cores (CI saw 20 s pass)
-	for {
+	err = Poll(ctx, 20*time.Millisecond, func() (bool, error) {
 		_, _, err := p.Reachable(ctx)
-		if err == nil {
-			return p, nil
+		if err != nil && time.Now().After(deadline) {
+			return false, err
 		}
-		if ctx.Err() != nil || time.Now().After(deadline) {
-			return fail(fmt.Errorf("grader's probe did not start: %w", err))
-		}
-		time.Sleep(20 * time.Millisecond)
+		return err == nil, nil
+	})
+	if err != nil {
+		return fail(fmt.Errorf("grader's probe did not start: %w", err))
 	}
+	return p, nil
 }
 
 // Reachable asks the probe whether the target accepts a TCP connection now.

@@ -268,23 +268,20 @@ func (k *kinds) start(ctx context.Context, image string) (*server, error) {
 }
 
 // waitReady PINGs until Redis answers. Docker's port proxy accepts a
-// connection before Redis listens, so only a PONG means ready.
+// connection before Redis listens, so only a PONG means ready. When ctx
+// ends first, the last PING's error says why.
 func waitReady(ctx context.Context, c *goredis.Client) error {
-	delay := 10 * time.Millisecond
-	for {
+	var last error
+	err := sandbox.Poll(ctx, 20*time.Millisecond, func() (bool, error) {
 		pctx, cancel := context.WithTimeout(ctx, time.Second)
-		err := c.Ping(pctx).Err()
+		last = c.Ping(pctx).Err()
 		cancel()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 200*time.Millisecond)
+		return last == nil, nil
+	})
+	if err != nil && last != nil {
+		return last
 	}
+	return err
 }
 
 // prepare computes the exercise's reference replies that are not cached

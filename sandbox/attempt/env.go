@@ -415,36 +415,33 @@ func (s *Server) waitReady(ctx context.Context, spec *ServerSpec) error {
 	start := time.Now()
 	deadline := start.Add(spec.ReadyTimeout)
 	nextLook, wrong := start.Add(time.Second), 0
-	for {
+	return sandbox.Poll(ctx, readyPoll, func() (bool, error) {
 		ok, _, err := s.probe.Reachable(ctx)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
+		if err != nil || ok {
+			return ok, err
 		}
 		if exited := s.app.Exited(ctx); exited != "" {
-			return &StartError{Msg: fmt.Sprintf("Your server %s before it listened on port %d.", exited, spec.Port), Output: s.Output()}
+			return false, &StartError{Msg: fmt.Sprintf("Your server %s before it listened on port %d.", exited, spec.Port), Output: s.Output()}
 		}
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return false, ctx.Err()
 		}
 		now := time.Now()
 		if now.After(deadline) {
-			return s.notListening(ctx, spec)
+			return false, s.notListening(ctx, spec)
 		}
 		if now.After(nextLook) {
 			nextLook = now.Add(time.Second)
 			if ls, err := s.app.Listeners(ctx); err == nil && listensWrong(learnerListeners(ls), spec.Port) {
 				if wrong++; wrong >= 2 {
-					return s.notListening(ctx, spec)
+					return false, s.notListening(ctx, spec)
 				}
 			} else {
 				wrong = 0
 			}
 		}
-		time.Sleep(readyPoll)
-	}
+		return false, nil
+	})
 }
 
 // listensWrong reports a server that listens, but on none of the addresses
@@ -522,23 +519,17 @@ func bindHint(spec *ServerSpec) string {
 func (s *Server) waitCompanion(ctx context.Context, c CompanionSpec, timeout time.Duration) error {
 	target := c.Name + ":" + strconv.Itoa(c.Port)
 	deadline := time.Now().Add(timeout)
-	for {
+	return sandbox.Poll(ctx, readyPoll, func() (bool, error) {
 		ok, _, err := s.probe.ReachableAt(ctx, target)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if err != nil || ok {
+			return ok, err
 		}
 		if time.Now().After(deadline) {
-			return &StartError{Msg: fmt.Sprintf("Your %s service (`%s`) did not listen on port %d within %s: it must listen on 0.0.0.0 and the port in $PORT.",
+			return false, &StartError{Msg: fmt.Sprintf("Your %s service (`%s`) did not listen on port %d within %s: it must listen on 0.0.0.0 and the port in $PORT.",
 				c.Name, strings.Join(c.Cmd, " "), c.Port, timeout)}
 		}
-		time.Sleep(readyPoll)
-	}
+		return false, nil
+	})
 }
 
 // Tail returns the last lines of out, at most maxLines and maxBytes.

@@ -507,8 +507,9 @@ func (s *Service) waitReady(ctx context.Context, svc *sandbox.Service, dsn strin
 		timeout = DefaultStartTimeout
 	}
 	deadline := time.Now().Add(timeout)
-	var last error
-	for i := 0; ; i++ {
+	tries := 0
+	return sandbox.Poll(ctx, 50*time.Millisecond, func() (bool, error) {
+		tries++
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		conn, err := pgx.Connect(cctx, dsn)
 		if err == nil {
@@ -517,26 +518,25 @@ func (s *Service) waitReady(ctx context.Context, svc *sandbox.Service, dsn strin
 		}
 		cancel()
 		if err == nil {
-			return nil
+			return true, nil
 		}
-		last = err
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return false, ctx.Err()
 		}
 		exited := false
-		if i%10 == 9 {
+		if tries%10 == 0 {
 			exited, _ = svc.Exited(ctx)
 		}
-		if exited || time.Now().After(deadline) {
-			what := fmt.Sprintf("PostgreSQL in container %s did not accept connections within %v", shortID(id), timeout)
-			if exited {
-				what = fmt.Sprintf("PostgreSQL container %s exited while starting", shortID(id))
-			}
-			return &sandbox.Error{Msg: what, Err: fmt.Errorf("%w; last lines of its log:\n%s", last, svc.LogTail(20)),
-				Hint: "the image must honour POSTGRES_PASSWORD and `postgres -c` arguments like the official postgres image"}
+		if !exited && !time.Now().After(deadline) {
+			return false, nil
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		what := fmt.Sprintf("PostgreSQL in container %s did not accept connections within %v", shortID(id), timeout)
+		if exited {
+			what = fmt.Sprintf("PostgreSQL container %s exited while starting", shortID(id))
+		}
+		return false, &sandbox.Error{Msg: what, Err: fmt.Errorf("%w; last lines of its log:\n%s", err, svc.LogTail(20)),
+			Hint: "the image must honour POSTGRES_PASSWORD and `postgres -c` arguments like the official postgres image"}
+	})
 }
 
 // secure replaces the bootstrap password (visible in the container's
