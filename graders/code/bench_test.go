@@ -9,9 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/backendroadmap/grader/exercises"
 	"github.com/backendroadmap/grader/runner"
@@ -136,26 +137,13 @@ func BenchmarkBatch(b *testing.B) {
 // error.
 func inParallel(b *testing.B, n, jobs int, f func() error) {
 	b.Helper()
-	work := make(chan struct{})
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Go(func() {
-			for range work {
-				errs <- f()
-			}
-		})
-	}
+	var g errgroup.Group
+	g.SetLimit(jobs)
 	for range n {
-		work <- struct{}{}
+		g.Go(f)
 	}
-	close(work)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			b.Fatal(err)
-		}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
 	}
 }
 
