@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/backendroadmap/grader/fault"
 	"github.com/backendroadmap/grader/runner"
 )
 
@@ -75,7 +76,7 @@ func (w *gradeWorker) Work(ctx context.Context, job *river.Job[GradeArgs]) error
 	if gradeErr != nil || !rep.Gradable {
 		msg := ""
 		if gradeErr != nil {
-			msg = gradeErr.Error()
+			msg = fault.Line(gradeErr)
 		} else {
 			msg = rep.Error
 			if f := rep.FirstFailure(); msg == "" && f != nil {

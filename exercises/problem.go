@@ -3,6 +3,8 @@ package exercises
 import (
 	"fmt"
 	"strings"
+
+	"github.com/backendroadmap/grader/fault"
 )
 
 // Problem is one thing wrong with an exercise spec, located precisely enough for
@@ -34,6 +36,9 @@ type SpecError struct {
 	Problems []Problem
 }
 
+// Fault says a spec's problems are its author's to fix.
+func (e *SpecError) Fault() fault.Kind { return fault.Usage }
+
 func (e *SpecError) Error() string {
 	lines := make([]string, 0, len(e.Problems)+1)
 	if len(e.Problems) == 1 {
@@ -54,6 +59,9 @@ type UnknownError struct {
 	Catalog string
 	Near    []string
 }
+
+// Fault says an unknown id is the caller's to fix.
+func (e *UnknownError) Fault() fault.Kind { return fault.Usage }
 
 func (e *UnknownError) Error() string {
 	msg := fmt.Sprintf("no exercise %q in catalog %s", e.ID, e.Catalog)

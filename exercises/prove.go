@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/backendroadmap/grader/fault"
 	"github.com/backendroadmap/grader/runner"
 )
 
@@ -46,7 +47,13 @@ func Prove(ctx context.Context, ex *Exercise, tmp string) (*Proof, error) {
 		p.Reports[role] = rep
 		if rep.Status == runner.Error {
 			f := rep.FirstFailure()
-			return nil, fmt.Errorf("%s: grading the %s: check %s could not run: %s", ex.ID, role, f.ID, f.Message)
+			// The author needs grader's own error text too: -v is not theirs
+			// to give to a proof run inside validate.
+			msg := f.Message
+			if f.Detail != "" {
+				msg += " (" + f.Detail + ")"
+			}
+			return nil, fault.WithHint(fmt.Errorf("%s: grading the %s: check %s could not run: %s", ex.ID, role, f.ID, msg), f.Hint)
 		}
 		return rep, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
 
+	"github.com/backendroadmap/grader/fault"
 	"github.com/backendroadmap/grader/runner"
 )
 
@@ -32,11 +32,11 @@ type Source struct {
 
 // ErrCatalog marks a catalog that cannot be fetched (an unreachable or
 // malformed repository): the environment's fault, not a typo.
-var ErrCatalog = errors.New("catalog unavailable")
+var ErrCatalog error = &fault.Error{Kind: fault.Infra, Msg: "catalog unavailable"}
 
 // ErrBadSource marks a --catalog value that names nothing usable: the user's
 // typo, fixed by changing the command line.
-var ErrBadSource = errors.New("not a catalog")
+var ErrBadSource error = &fault.Error{Kind: fault.Usage, Msg: "not a catalog"}
 
 // Compiled on first use, not in package init, which every grader start pays.
 var scpLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w.-]+@[\w.-]+:`) })

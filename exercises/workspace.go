@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/backendroadmap/grader/exercises/history"
+	"github.com/backendroadmap/grader/fault"
 	"github.com/backendroadmap/grader/runner"
 )
 
@@ -38,7 +39,7 @@ type Workspace struct {
 
 // ErrNotEmpty is returned by [Start] for a folder that already holds files: a
 // learner's files are never overwritten.
-var ErrNotEmpty = errors.New("folder is not empty")
+var ErrNotEmpty error = &fault.Error{Kind: fault.Usage, Msg: "folder is not empty"}
 
 // Start makes a learner's workspace for ex in dir: the starter's files and, for
 // git exercises, its history. dir must not exist or be empty. The reference

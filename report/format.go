@@ -72,7 +72,8 @@ type Options struct {
 	// the caller opens $GITHUB_STEP_SUMMARY for appending. Annotations show
 	// only a few failures per step; the summary lists every check.
 	StepSummary io.Writer
-	// Verbose shows passing checks' messages too in the text format.
+	// Verbose shows passing checks' messages too in the text format, and
+	// grader's own error text behind a check that could not run.
 	Verbose bool
 }
 

@@ -121,6 +121,11 @@ func writeTextCheck(b *bytes.Buffer, c runner.CheckResult, o Options, p palette)
 		b.WriteString(detailIndent + "hint: " + lines[0] + "\n")
 		writeIndented(b, detailIndent+"      ", lines[1:])
 	}
+	// grader's own error text is for whoever debugs grader: -v shows it.
+	if detail := strings.TrimSpace(clean(c.Detail)); detail != "" && o.Verbose {
+		b.WriteString(detailIndent + "detail:\n")
+		writeIndented(b, valueIndent, strings.Split(detail, "\n"))
+	}
 }
 
 // fitsOnLabelLine reports whether v can follow its label on one line.

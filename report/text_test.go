@@ -98,3 +98,24 @@ func TestWrapKeepsACurlWhole(t *testing.T) {
 		t.Fatalf("wrap broke the curl line: %q", got)
 	}
 }
+
+// grader's own error text behind an error is for whoever debugs grader: -v
+// shows it, the plain report (a learner's) does not; JSON always carries it.
+func TestTextShowsDetailOnlyVerbose(t *testing.T) {
+	r := &runner.Report{Status: runner.Error, Checks: []runner.CheckResult{{
+		ID: "db", Status: runner.Error,
+		Message: "grader could not run this check: something in its own environment failed, not your work",
+		Hint:    "Run the check again.",
+		Detail:  "dial unix /var/run/docker.sock: connect: permission denied",
+	}}}
+	rs := []*runner.Report{r}
+	if plain := writeString(t, Text, rs, Options{}); strings.Contains(plain, "docker.sock") || !strings.Contains(plain, "hint: Run the check again.") {
+		t.Errorf("plain text shows the detail or lacks the hint:\n%s", plain)
+	}
+	if verbose := writeString(t, Text, rs, Options{Verbose: true}); !strings.Contains(verbose, "detail:\n") || !strings.Contains(verbose, "connect: permission denied") {
+		t.Errorf("-v text lacks the detail:\n%s", verbose)
+	}
+	if js := writeString(t, JSON, rs, Options{}); !strings.Contains(js, `"detail": "dial unix`) && !strings.Contains(js, `"detail":"dial unix`) {
+		t.Errorf("JSON lacks the detail:\n%s", js)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/backendroadmap/grader/fault"
 )
 
 // Status is the verdict on one check or on a whole attempt.
@@ -35,6 +37,12 @@ type Outcome struct {
 	Message  string
 	Expected string
 	Actual   string
+	// Hint, on an error, says what to do next (start Docker, build the
+	// images); a failure's hint is the exercise's own, which [Run] adds.
+	Hint string
+	// Detail is grader's own error text behind an error: for the log, the
+	// JSON report and -v, never the learner's plain report.
+	Detail string
 }
 
 // Passed returns a passing outcome with an optional message.
@@ -45,9 +53,45 @@ func Failed(format string, args ...any) Outcome {
 	return Outcome{Status: Fail, Message: fmt.Sprintf(format, args...)}
 }
 
-// Errored returns an outcome for a check that could not judge the attempt.
-// Use it only when the learner is not at fault: it makes the attempt ungradable.
-func Errored(err error) Outcome { return Outcome{Status: Error, Message: err.Error()} }
+// Errored returns an outcome for a check that could not judge the attempt,
+// from err as the [fault] package classifies it. Use it only when the
+// learner is not at fault: it makes the attempt ungradable. (An err that
+// says it is the learner's makes the check fail with its message instead.)
+//
+// The message is the one the error's maker wrote for people, with its hint;
+// an error that nobody wrote for people (a library's, a bug's) is shown as
+// grader's own failure, with its text kept in Detail.
+func Errored(err error) Outcome {
+	if fault.Is(err, fault.Learner) {
+		return Outcome{Status: Fail, Message: fault.MessageOf(err)}
+	}
+	out := Outcome{Status: Error, Message: fault.MessageOf(err), Hint: fault.HintOf(err), Detail: err.Error()}
+	if out.Message == "" {
+		out.Message = "grader could not run this check: something in its own environment failed, not your work"
+		if out.Hint == "" {
+			out.Hint = rerunHint
+		}
+	}
+	if out.Detail == out.Message {
+		out.Detail = ""
+	}
+	return out
+}
+
+// rerunHint is what to do about an error grader cannot explain.
+const rerunHint = "Run the check again. If it fails the same way, run it with -v, which shows grader's own error, and report that."
+
+// bug is the outcome of a kind of check that broke (a panic, no status):
+// the learner sees whose fault it is, the log and the JSON report what
+// broke.
+func bug(kind, detail string) Outcome {
+	return Outcome{
+		Status:  Error,
+		Message: fmt.Sprintf("grader failed inside check kind %s: a bug in grader, not in your work", kind),
+		Hint:    rerunHint,
+		Detail:  detail,
+	}
+}
 
 // Attempt is the learner's work being graded.
 type Attempt struct {
@@ -77,18 +121,12 @@ type Preparer interface {
 	Prepare(ctx context.Context, a Attempt) error
 }
 
-// FailError is a learner's failure that a [Preparer] found during setup: a
-// server that never listens, a file the check needs that is missing. [Run]
-// makes it the check's failure with Msg as its message, rather than an error
-// that would make the attempt ungradable.
-type FailError struct{ Msg string }
-
-func (e *FailError) Error() string { return e.Msg }
-
-// Failure returns a [FailError] whose message is built like fmt.Sprintf.
-func Failure(format string, args ...any) error {
-	return &FailError{Msg: fmt.Sprintf(format, args...)}
-}
+// Failure returns a learner's failure found during setup (a server that
+// never listens, a file the check needs that is missing), whose message is
+// built like fmt.Sprintf: a [fault.Learner] error. [Run] makes it the
+// check's failure with that message, rather than an error that would make
+// the attempt ungradable.
+func Failure(format string, args ...any) error { return fault.Learnerf(format, args...) }
 
 // ErrNoService is what [Params].Service returns (wrapped) when the exercise
 // declares no block of that name: a kind for which the service is optional
@@ -127,8 +165,8 @@ func (p Prepared) Check(ctx context.Context, a Attempt) Outcome { return p.Run(c
 // Using makes a check around something it must get before its deadline
 // starts (the learner's server, a browser): Setup calls get, and Run calls
 // it again (get remembers, in the attempt's Memo) and judges with run. A
-// *[FailError] from get fails the check with its message (the learner's
-// server did not come up); any other error is an error. Every kind that
+// [fault.Learner] error from get fails the check with its message (the
+// learner's server did not come up); any other error is an error. Every kind that
 // needs a started thing builds its check this way, so they agree on which
 // failure is whose.
 func Using[T any](get func(ctx context.Context, a Attempt) (T, error), run func(ctx context.Context, a Attempt, v T) Outcome) Checker {
@@ -139,11 +177,7 @@ func Using[T any](get func(ctx context.Context, a Attempt) (T, error), run func(
 		},
 		Run: func(ctx context.Context, a Attempt) Outcome {
 			v, err := get(ctx, a)
-			var fe *FailError
-			switch {
-			case errors.As(err, &fe):
-				return Failed("%s", fe.Msg)
-			case err != nil:
+			if err != nil {
 				return Errored(err)
 			}
 			return run(ctx, a, v)

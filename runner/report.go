@@ -58,6 +58,10 @@ type CheckResult struct {
 	DurationMS int64  `json:"duration_ms"`
 	Points     int    `json:"points"`
 	Hidden     bool   `json:"hidden,omitempty"`
+	// Detail is grader's own error text behind an error (a library's
+	// message, a panic and its stack), for CI logs and bug reports; the
+	// text report shows it only with -v.
+	Detail string `json:"detail,omitempty"`
 }
 
 // FirstFailure returns the first check that failed or errored, or nil when none did.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 )
 
@@ -66,14 +67,17 @@ func Run(ctx context.Context, ex *Exercise, a Attempt, opt Options) *Report {
 				out = runOne(ctx, c, a)
 			}
 		}
-		res.Status, res.Message = out.Status, out.Message
+		res.Status, res.Message, res.Detail = out.Status, out.Message, out.Detail
 		if !c.Hidden {
 			res.Expected, res.Actual = out.Expected, out.Actual
 		}
 		// A learner's hint is for a learner's mistake: an error is grader's
-		// environment failing, and its message says what to do.
-		if out.Status == Fail {
+		// environment failing, and its own hint says what to do.
+		switch out.Status {
+		case Fail:
 			res.Hint = hintFor(c, opt)
+		case Error:
+			res.Hint = out.Hint
 		}
 		res.DurationMS = now().Sub(t0).Milliseconds()
 		status[c.ID] = out.Status
@@ -130,14 +134,10 @@ func prepare(ctx context.Context, c *Check, a Attempt) (out Outcome) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			out = Outcome{Status: Error, Message: fmt.Sprintf("internal error in check kind %s: %v", c.Kind, r)}
+			out = bug(c.Kind, fmt.Sprintf("panic in Prepare: %v\n%s", r, debug.Stack()))
 		}
 	}()
 	if err := p.Prepare(ctx, a); err != nil {
-		var fe *FailError
-		if errors.As(err, &fe) && ctx.Err() == nil {
-			return Outcome{Status: Fail, Message: fe.Msg}
-		}
 		if ctx.Err() != nil {
 			return Outcome{Status: Error, Message: "interrupted while preparing this check"}
 		}
@@ -160,7 +160,7 @@ func runOne(parent context.Context, c *Check, a Attempt) Outcome {
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				done <- Outcome{Status: Error, Message: fmt.Sprintf("internal error in check kind %s: %v", c.Kind, p)}
+				done <- bug(c.Kind, fmt.Sprintf("panic: %v\n%s", p, debug.Stack()))
 			}
 		}()
 		done <- c.Checker.Check(ctx, a)
@@ -168,7 +168,7 @@ func runOne(parent context.Context, c *Check, a Attempt) Outcome {
 	select {
 	case out := <-done:
 		if out.Status == "" {
-			return Outcome{Status: Error, Message: fmt.Sprintf("internal error: check kind %s returned no status", c.Kind)}
+			return bug(c.Kind, "the check returned an outcome with no status")
 		}
 		// A checker that noticed its context end may report that as its own
 		// failure: say what really ended it.

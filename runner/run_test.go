@@ -3,10 +3,13 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/backendroadmap/grader/fault"
 )
 
 func outcome(o Outcome) Checker {
@@ -77,7 +80,7 @@ func TestRunStatusesAndScore(t *testing.T) {
 				{ID: "a", Kind: "git.oops", Checker: CheckerFunc(func(context.Context, Attempt) Outcome { panic("boom") })},
 			},
 			want: []Status{Error}, status: Error, gradable: false,
-			msgSubstr: map[string]string{"a": "internal error in check kind git.oops: boom"},
+			msgSubstr: map[string]string{"a": "grader failed inside check kind git.oops: a bug in grader"},
 		},
 		{
 			name: "a kind that returns no status is an error",
@@ -180,7 +183,7 @@ func TestRunHints(t *testing.T) {
 		{ID: "c", Hints: []string{"learner's"}, Checker: outcome(Errored(errors.New("docker is not running")))},
 	}}
 	rep := Run(t.Context(), ex, Attempt{}, Options{})
-	if rep.Checks[0].Hint != "first" || rep.Checks[1].Hint != "" || rep.Checks[2].Hint != "" {
+	if rep.Checks[0].Hint != "first" || rep.Checks[1].Hint != "" || rep.Checks[2].Hint == "learner's" || !strings.Contains(rep.Checks[2].Hint, "-v") {
 		t.Fatalf("default hints: failing check %q, passing check %q, errored check %q (an error is not the learner's to fix)", rep.Checks[0].Hint, rep.Checks[1].Hint, rep.Checks[2].Hint)
 	}
 	rep = Run(t.Context(), ex, Attempt{}, Options{HintFor: func(c *Check) string { return c.Hints[1] }})
@@ -275,7 +278,7 @@ func TestPrepareIsNotTheLearnersTime(t *testing.T) {
 	broken := Prepared{Run: pass, Setup: func(context.Context, Attempt) error { return errors.New("no Docker") }}
 	ex = &Exercise{Checks: []Check{{ID: "db", Checker: broken}}}
 	rep := Run(t.Context(), ex, Attempt{}, Options{})
-	if rep.Status != Error || rep.Gradable || !strings.Contains(rep.Checks[0].Message, "no Docker") {
+	if rep.Status != Error || rep.Gradable || !strings.Contains(rep.Checks[0].Message, "not your work") || rep.Checks[0].Detail != "no Docker" {
 		t.Fatalf("failed setup: %+v", rep)
 	}
 }
@@ -289,7 +292,8 @@ func TestUsing(t *testing.T) {
 	}{
 		"started":       {nil, Pass, "got server"},
 		"learner's":     {Failure("your server exited with status 1"), Fail, "your server exited with status 1"},
-		"environment's": {errors.New("docker is not running"), Error, "docker is not running"},
+		"environment's": {&fault.Error{Msg: "docker is not running", Hint: "start it"}, Error, "docker is not running"},
+		"a library's":   {errors.New("dial unix /var/run/docker.sock: connect: refused"), Error, "grader could not run this check: something in its own environment failed, not your work"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			calls := 0
@@ -302,5 +306,34 @@ func TestUsing(t *testing.T) {
 				t.Errorf("Check = %v %q after %d gets; want %v %q after 2", out.Status, out.Message, calls, tc.status, tc.msg)
 			}
 		})
+	}
+}
+
+// A learner reads whose fault a broken kind is; what broke (the panic and
+// its stack) is kept for -v, the JSON report and a bug report.
+func TestPanicTextStaysOutOfTheMessage(t *testing.T) {
+	ex := &Exercise{Checks: []Check{{ID: "a", Kind: "git.oops", Checker: CheckerFunc(func(context.Context, Attempt) Outcome {
+		var m map[string]int
+		m["x"]++ // a nil map write: runtime's text, not the learner's business
+		return Passed("")
+	})}}}
+	c := Run(t.Context(), ex, Attempt{}, Options{}).Checks[0]
+	if c.Status != Error || strings.Contains(c.Message, "nil map") || strings.Contains(c.Message, "panic") {
+		t.Errorf("message %q shows grader's internals to the learner", c.Message)
+	}
+	if !strings.Contains(c.Detail, "assignment to entry in nil map") || !strings.Contains(c.Detail, "run_test.go") {
+		t.Errorf("detail %q lacks the panic and its stack", c.Detail)
+	}
+	if c.Hint == "" {
+		t.Error("no hint says what to do next")
+	}
+}
+
+// A learner's failure found by a kind that reports it through Errored is a
+// failure, not an error that would make the attempt ungradable.
+func TestErroredWithTheLearnersFaultFails(t *testing.T) {
+	out := Errored(fmt.Errorf("read the script: %w", Failure("There is no %s in your folder", "query.sql")))
+	if out.Status != Fail || out.Message != "There is no query.sql in your folder" {
+		t.Errorf("Errored = %s %q", out.Status, out.Message)
 	}
 }

@@ -198,7 +198,7 @@ func (e *Engine) BuildImage(ctx context.Context, s BuildSpec) (*Image, error) {
 				if !cerrdefs.IsNotFound(err) {
 					return nil, e.engineErr("inspect image "+ref, err)
 				}
-				return nil, &Error{Kind: ErrImageMissing, Msg: fmt.Sprintf("image %q (mapped from FROM %s) is not on this machine", ref, st.Base),
+				return nil, &Error{Class: ErrImageMissing, Msg: fmt.Sprintf("image %q (mapped from FROM %s) is not on this machine", ref, st.Base),
 					Hint: "build the local images with `make images` (sandbox/images/build)"}
 			}
 		}

@@ -150,12 +150,12 @@ var (
 func Connect(ctx context.Context) (e *Engine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			e, err = nil, &Error{Kind: ErrNoDocker, Msg: "cannot connect to the Docker engine", Err: fmt.Errorf("panic: %v", r), Hint: noDockerHint}
+			e, err = nil, &Error{Class: ErrNoDocker, Msg: "cannot connect to the Docker engine", Err: fmt.Errorf("panic: %v", r), Hint: noDockerHint}
 		}
 	}()
 	c, err := client.New(client.FromEnv)
 	if err != nil {
-		return nil, &Error{Kind: ErrNoDocker, Msg: "cannot set up a Docker client", Err: err,
+		return nil, &Error{Class: ErrNoDocker, Msg: "cannot set up a Docker client", Err: err,
 			Hint: "check DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH"}
 	}
 	eng := newEngine(c)
@@ -192,7 +192,7 @@ func (e *Engine) ping(ctx context.Context) error {
 	if errors.Is(err, os.ErrPermission) || strings.Contains(err.Error(), "permission denied") {
 		hint = "add your user to the docker group (then log in again) or set DOCKER_HOST"
 	}
-	return &Error{Kind: ErrNoDocker, Msg: "cannot reach the Docker engine at " + e.api.DaemonHost(), Err: err, Hint: hint}
+	return &Error{Class: ErrNoDocker, Msg: "cannot reach the Docker engine at " + e.api.DaemonHost(), Err: err, Hint: hint}
 }
 
 // ownerLabel identifies this process on this machine.
@@ -448,9 +448,9 @@ func (e *Engine) imageID(ctx context.Context, asked, ref string) (string, error)
 		name = fmt.Sprintf("image %q (mapped from %q)", ref, asked)
 	}
 	return "", &Error{
-		Kind: ErrImageMissing,
-		Msg:  name + " is not on this machine and pulling it failed",
-		Err:  pullErr,
+		Class: ErrImageMissing,
+		Msg:   name + " is not on this machine and pulling it failed",
+		Err:   pullErr,
 		Hint: fmt.Sprintf("build the local images with `make images`, then map %q to one of them with %s (FROM=TO pairs, or a JSON file like sandbox/images/imagemap.json) or in $XDG_CONFIG_HOME/grader/images.json",
 			asked, ImageMapEnv),
 	}
@@ -483,7 +483,7 @@ func (e *Engine) pull(ctx context.Context, ref string) error {
 // [ErrNoDocker].
 func (e *Engine) engineErr(what string, err error) error {
 	if client.IsErrConnectionFailed(err) {
-		return &Error{Kind: ErrNoDocker, Msg: what + ": lost the Docker engine", Err: err, Hint: noDockerHint}
+		return &Error{Class: ErrNoDocker, Msg: what + ": lost the Docker engine", Err: err, Hint: noDockerHint}
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

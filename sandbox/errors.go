@@ -2,7 +2,8 @@ package sandbox
 
 import (
 	"errors"
-	"strings"
+
+	"github.com/backendroadmap/grader/fault"
 )
 
 // Kinds of failure a caller maps to exit codes and verdicts with [errors.Is].
@@ -21,41 +22,12 @@ var (
 	ErrInvalid = errors.New("invalid sandbox spec")
 )
 
-// Error is an infrastructure failure with a hint a person can act on. It
-// matches its Kind and its cause with [errors.Is].
-type Error struct {
-	Kind error  // ErrNoDocker, ErrImageMissing, ErrInvalid, or nil
-	Msg  string // what went wrong, for the user
-	Hint string // what to do about it
-	Err  error  // the underlying cause, if any
-}
+// Error is an infrastructure failure with a hint a person can act on: a
+// [fault.Error] whose Class is one of the kinds above (or nil) and whose
+// cause matches with [errors.Is]. The sandbox's errors are grader's one
+// kind of error, so the command prints their hint on its own line and maps
+// them to exit code 3 like any other.
+type Error = fault.Error
 
-// Error returns the message, the cause and the hint, in that order, so the
-// line a person reads ends with what to do.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Msg)
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	if e.Hint != "" {
-		b.WriteString("; ")
-		b.WriteString(e.Hint)
-	}
-	return b.String()
-}
-
-// Unwrap returns the kind and the cause, so both match with [errors.Is].
-func (e *Error) Unwrap() []error {
-	var errs []error
-	if e.Kind != nil {
-		errs = append(errs, e.Kind)
-	}
-	if e.Err != nil {
-		errs = append(errs, e.Err)
-	}
-	return errs
-}
-
-func invalidf(msg string) error { return &Error{Kind: ErrInvalid, Msg: msg} }
+// invalidf is a spec the sandbox refuses: the exercise's author fixes it.
+func invalidf(msg string) error { return &Error{Kind: fault.Usage, Class: ErrInvalid, Msg: msg} }

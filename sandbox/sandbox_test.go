@@ -18,6 +18,8 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
+
+	"github.com/backendroadmap/grader/fault"
 )
 
 // fakeAPI implements the few client methods a test needs; calling any other
@@ -56,7 +58,7 @@ func TestConnectToNoEngineIsErrNoDocker(t *testing.T) {
 			if !errors.Is(err, ErrNoDocker) {
 				t.Errorf("err %v: want ErrNoDocker", err)
 			}
-			if msg := err.Error(); !strings.Contains(msg, "DOCKER_HOST") {
+			if msg := fault.Line(err); !strings.Contains(msg, "DOCKER_HOST") {
 				t.Errorf("message %q does not say what to do", msg)
 			}
 			enginesMu.Lock()
@@ -83,7 +85,7 @@ func TestPingFailureHints(t *testing.T) {
 		e := newEngine(&fakeAPI{pingErr: tc.err})
 		err := e.ping(t.Context())
 		e.Close()
-		if !errors.Is(err, ErrNoDocker) || !strings.Contains(err.Error(), tc.hint) {
+		if !errors.Is(err, ErrNoDocker) || !strings.Contains(fault.HintOf(err), tc.hint) {
 			t.Errorf("ping error %q → %v: want ErrNoDocker with %q", tc.err, err, tc.hint)
 		}
 	}
@@ -101,7 +103,7 @@ func TestMissingImageIsErrImageMissing(t *testing.T) {
 	if !errors.Is(err, ErrImageMissing) {
 		t.Fatalf("err %v: want ErrImageMissing", err)
 	}
-	msg := err.Error()
+	msg := fault.Line(err)
 	for _, want := range []string{`"grader-local/postgres:16"`, `"postgres:16"`, "pulling it failed", "no such host", "make images", ImageMapEnv} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)

@@ -139,7 +139,7 @@ func (a *app) cacheDir() (string, error) {
 func (a *app) store() (*progress.Store, error) {
 	dir, err := progress.Dir(a.getenv)
 	if err != nil {
-		return nil, &usageError{err}
+		return nil, usage(err)
 	}
 	return progress.Open(dir), nil
 }

@@ -28,7 +28,7 @@ code says the verdict (see 'grader help exit-codes').`,
 		RunE: func(_ *cobra.Command, args []string) error {
 			f, err := report.ParseFormat(format)
 			if err != nil {
-				return &usageError{err}
+				return usage(err)
 			}
 			ex, cat, root, err := a.attempt(args, dir)
 			if err != nil {
@@ -55,7 +55,7 @@ func (a *app) attempt(args []string, dir string) (*exercises.Exercise, *exercise
 	}
 	ws, err := exercises.FindWorkspace(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, "", &usageError{err}
+		return nil, nil, "", usage(err)
 	}
 	root, _ := filepath.Abs(dir)
 	var id string

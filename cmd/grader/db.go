@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/backendroadmap/grader/exercises"
+	"github.com/backendroadmap/grader/fault"
 	redisgrader "github.com/backendroadmap/grader/graders/redis"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
 	"github.com/backendroadmap/grader/runner"
@@ -100,8 +101,7 @@ func (a *app) openShell(id string, files fs.FS, service func(string, any) error)
 // missing is the infrastructure's; anything else too, since the spec was
 // proven when it loaded.
 func shellErr(err error) error {
-	var ue *usageError
-	if errors.As(err, &ue) {
+	if fault.Is(err, fault.Usage) {
 		return err
 	}
 	return infraf("opening the exercise's data: %v", err)

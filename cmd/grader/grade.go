@@ -15,6 +15,7 @@ import (
 
 	"github.com/backendroadmap/grader/course"
 	"github.com/backendroadmap/grader/exercises"
+	"github.com/backendroadmap/grader/fault"
 	"github.com/backendroadmap/grader/report"
 	"github.com/backendroadmap/grader/runner"
 )
@@ -46,11 +47,11 @@ JOB_COMPLETION_INDEX (from 0) and GRADER_SHARD_COUNT stand for --shard.`,
 			a.svc.throwaway = true
 			f, err := report.ParseFormat(format)
 			if err != nil {
-				return &usageError{err}
+				return usage(err)
 			}
 			// Refused before grading, not after minutes of it.
 			if err := f.CanWrite(len(subs)); err != nil {
-				return &usageError{err}
+				return usage(err)
 			}
 			if id == "" {
 				return usagef("--exercise is required: which exercise are these submissions for?")
@@ -129,7 +130,7 @@ func (a *app) gradeSubmission(ex *exercises.Exercise, sub string) *runner.Report
 			err = exercises.FetchSubmission(a.ctx, sub, dir)
 		}
 		if err != nil {
-			return ungradable(ex, sub, "fetch", "Fetch the submission", err.Error())
+			return ungradable(ex, sub, "fetch", "Fetch the submission", fault.Line(err))
 		}
 	} else if msg := unreadable(ex, sub); msg != "" {
 		return ungradable(ex, sub, "submission", "Read the submission", msg)
@@ -194,7 +195,7 @@ func (a *app) shard(flag string) (course.Shard, error) {
 	if flag != "" {
 		sh, err := course.ParseShard(flag)
 		if err != nil {
-			return sh, &usageError{err}
+			return sh, usage(err)
 		}
 		return sh, nil
 	}

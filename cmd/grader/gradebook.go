@@ -53,7 +53,7 @@ twice for one exercise is an error that names both files.`,
 			}
 			g, err := course.BuildGradebook(inputs)
 			if err != nil {
-				return &usageError{err}
+				return usage(err)
 			}
 			a.log.Info().Int("files", len(inputs)).Int("submissions", len(g.Rows)).Int("exercises", len(g.Exercises)).Msg("gradebook merged")
 			if format == "json" {

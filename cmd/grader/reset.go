@@ -29,7 +29,7 @@ editor open in it keeps working. Your progress is kept.`,
 				return usagef("%s is not inside a grader workspace: cd into the workspace to reset, or pass it with --dir", abs)
 			}
 			if err != nil {
-				return &usageError{err}
+				return usage(err)
 			}
 			a.wsSource = ws.Source
 			ex, cat, err := a.exercise(ws.Exercise)

@@ -32,7 +32,7 @@ See 'grader help exit-codes' and 'grader help environment'.`,
 			return nil
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.catalogFlag, "catalog", "", "exercise catalog: a folder or a git URL[#REF] (default: $GRADER_CATALOG, else the embedded one)")
 	pf.BoolVar(&a.refresh, "refresh", false, "fetch a git catalog again instead of using the pinned clone")

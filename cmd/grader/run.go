@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/backendroadmap/grader/fault"
 	"github.com/backendroadmap/grader/sandbox"
 	"github.com/backendroadmap/grader/sandbox/postgres"
 )
@@ -38,6 +39,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		msg = "interrupted"
 	}
 	fmt.Fprintf(stderr, "grader: %s\n", strings.TrimSpace(msg))
+	if hint := fault.HintOf(err); hint != "" && code != exitInterrupted {
+		fmt.Fprintf(stderr, "hint: %s\n", strings.TrimSpace(hint))
+	}
 	if !a.started {
 		fmt.Fprintln(stderr, "Run 'grader help' for usage.")
 	}

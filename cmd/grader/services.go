@@ -55,7 +55,7 @@ func (s *services) imageMap() (sandbox.ImageMap, error) {
 		}
 		s.images, s.imagesErr = sandbox.LoadImageMap(getenv)
 		if s.imagesErr != nil {
-			s.imagesErr = &usageError{s.imagesErr}
+			s.imagesErr = usage(s.imagesErr)
 		}
 	})
 	return s.images, s.imagesErr

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/backendroadmap/grader/exercises"
+	"github.com/backendroadmap/grader/fault"
 )
 
 // validateSchema names the JSON shape of `grader validate`.
@@ -162,13 +163,13 @@ func (a *app) validateOne(cat *exercises.Catalog, id, tmp string) validation {
 		return v
 	case err != nil:
 		v.Status = "invalid"
-		v.Problems = append(v.Problems, err.Error())
+		v.Problems = append(v.Problems, fault.Line(err))
 		return v
 	}
 	proof, err := exercises.Prove(a.ctx, ex, tmp)
 	if err != nil {
 		v.Status = "error"
-		v.Problems = append(v.Problems, err.Error())
+		v.Problems = append(v.Problems, fault.Line(err))
 		return v
 	}
 	a.log.Info().Str("exercise", id).Bool("proven", proof.OK()).Msg("validated")

@@ -31,7 +31,7 @@ check passes.`,
 		RunE: func(_ *cobra.Command, args []string) error {
 			f, err := report.ParseFormat(format)
 			if err != nil {
-				return &usageError{err}
+				return usage(err)
 			}
 			if debounce < 0 {
 				return usagef("--debounce must not be negative")

@@ -167,7 +167,10 @@ func (k *kinds) checkCases(ctx context.Context, a runner.Attempt, s *suite, case
 	}
 	if s.race && rr.pre.Race == "unavailable" {
 		// Without the race detector a racy solution could pass: not gradable.
-		return runner.Errored(fmt.Errorf("the tests need the race detector, and image %s has no C compiler for it (cgo): rebuild the sandbox images (`make images`) or map %s to an image with gcc", s.image, s.image))
+		return runner.Errored(&sandbox.Error{
+			Msg:  fmt.Sprintf("the tests need the race detector, and image %s has no C compiler for it (cgo)", s.image),
+			Hint: fmt.Sprintf("rebuild the sandbox images (`make images`) or map %s to an image with gcc", s.image),
+		})
 	}
 	var first *verdict
 	failed := 0

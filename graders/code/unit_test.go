@@ -173,15 +173,15 @@ func TestLimitIsTheLearnersFailure(t *testing.T) {
 
 func TestSandboxFailureIsAnError(t *testing.T) {
 	sb := &fakeSandbox{play: func(map[string]any, sandbox.Spec) (*sandbox.Result, error) {
-		return nil, &sandbox.Error{Kind: sandbox.ErrNoDocker, Msg: "cannot reach the Docker engine", Hint: "start Docker"}
+		return nil, &sandbox.Error{Class: sandbox.ErrNoDocker, Msg: "cannot reach the Docker engine", Hint: "start Docker"}
 	}}
 	ex, dir := fakeChecks(t, sb)
 	rep := runner.Run(t.Context(), ex, runner.Attempt{Dir: dir}, runner.Options{})
 	if rep.Status != runner.Error || rep.Gradable {
 		t.Fatalf("report %s gradable %v, want an ungradable error", rep.Status, rep.Gradable)
 	}
-	if m := rep.Checks[0].Message; !strings.Contains(m, "cannot reach the Docker engine") || !strings.Contains(m, "start Docker") {
-		t.Errorf("message %q lacks the sandbox's message and hint", m)
+	if c := rep.Checks[0]; !strings.Contains(c.Message, "cannot reach the Docker engine") || c.Hint != "start Docker" {
+		t.Errorf("message %q, hint %q: want the sandbox's message and hint", c.Message, c.Hint)
 	}
 }
 
@@ -274,7 +274,7 @@ func TestRaceDetectorMissingIsAnError(t *testing.T) {
 	if rep.Status != runner.Error || rep.Gradable {
 		t.Fatalf("report %s gradable %v, want an ungradable error", rep.Status, rep.Gradable)
 	}
-	if m := rep.Checks[0].Message; !strings.Contains(m, "race detector") || !strings.Contains(m, "make images") {
-		t.Errorf("message %q does not say what is missing and what to do", m)
+	if c := rep.Checks[0]; !strings.Contains(c.Message, "race detector") || !strings.Contains(c.Hint, "make images") {
+		t.Errorf("message %q, hint %q: want what is missing and what to do", c.Message, c.Hint)
 	}
 }

@@ -97,7 +97,7 @@ func (f *stackFile) at(line int, msg string) string {
 
 // readFile reads and parses the learner's compose file (name, or the first
 // of the names `docker compose` looks for), then applies the sandbox's
-// policy. The learner's mistakes are a *runner.FailError.
+// policy. The learner's mistakes are [runner.Failure] errors.
 func readFile(ctx context.Context, a runner.Attempt, name string, images sandbox.ImageMap) (*stackFile, error) {
 	names := defaultFiles
 	if name != "" {

@@ -109,12 +109,8 @@ func (k *kinds) compileFile(_ runner.Params, p *fileParams) (runner.Checker, err
 			return runner.Errored(err)
 		}
 		f, err := readFile(ctx, a, p.File, images)
-		var fe *runner.FailError
-		if errors.As(err, &fe) {
-			return runner.Failed("%s", fe.Msg)
-		}
 		if err != nil {
-			return runner.Errored(err)
+			return runner.Errored(err) // a learner's failure fails
 		}
 		var problems []string
 		add := func(line int, format string, args ...any) {

@@ -92,7 +92,7 @@ func (k *kinds) build(ctx context.Context, a runner.Attempt, eng *sandbox.Engine
 			if out := strings.TrimSpace(bf.Output); out != "" {
 				msg += "\nThe end of the build's output:\n" + indent(lastLines(out, 15))
 			}
-			return nil, &runner.FailError{Msg: msg + "\nTry it: docker compose build " + service}
+			return nil, runner.Failure("%s", msg+"\nTry it: docker compose build "+service)
 		}
 		return img, err
 	})

@@ -72,12 +72,8 @@ func (k *kinds) compileCache(_ runner.Params, p *cacheParams) (runner.Checker, e
 	}
 	return runner.Using(get, func(ctx context.Context, a runner.Attempt, first *sandbox.Image) runner.Outcome {
 		steps, err := k.rebuild(ctx, a, p, first)
-		var fe *runner.FailError
-		if errors.As(err, &fe) {
-			return runner.Failed("%s", fe.Msg)
-		}
 		if err != nil {
-			return runner.Errored(err)
+			return runner.Errored(err) // a learner's failure fails
 		}
 		changed := strings.Join(sortedKeys(p.Append), ", ")
 		for _, c := range p.Cached {
@@ -145,13 +141,13 @@ func (k *kinds) rebuild(ctx context.Context, a runner.Attempt, p *cacheParams, f
 	err = os.CopyFS(dst, root.FS())
 	root.Close()
 	if err != nil {
-		return nil, &runner.FailError{Msg: fmt.Sprintf("Your folder cannot be copied for the rebuild: %v (a symbolic link? keep only regular files and folders)", err)}
+		return nil, runner.Failure("%s", fmt.Sprintf("Your folder cannot be copied for the rebuild: %v (a symbolic link? keep only regular files and folders)", err))
 	}
 	for _, f := range sortedKeys(p.Append) {
 		full := filepath.Join(dst, filepath.FromSlash(f))
 		old, err := os.ReadFile(full)
 		if err != nil {
-			return nil, &runner.FailError{Msg: fmt.Sprintf("There is no %s in your folder: the check changes it and rebuilds.", f)}
+			return nil, runner.Failure("%s", fmt.Sprintf("There is no %s in your folder: the check changes it and rebuilds.", f))
 		}
 		if err := os.WriteFile(full, append(append(old, '\n'), p.Append[f]...), 0o644); err != nil {
 			return nil, err
@@ -167,7 +163,7 @@ func (k *kinds) rebuild(ctx context.Context, a runner.Attempt, p *cacheParams, f
 	}
 	var bf *sandbox.BuildFailure
 	if errors.As(err, &bf) {
-		return nil, &runner.FailError{Msg: "After a change to " + strings.Join(sortedKeys(p.Append), ", ") + ", the image no longer builds: " + buildMessage(bf)}
+		return nil, runner.Failure("%s", "After a change to "+strings.Join(sortedKeys(p.Append), ", ")+", the image no longer builds: "+buildMessage(bf))
 	}
 	if err != nil {
 		return nil, err

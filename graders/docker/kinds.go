@@ -71,7 +71,7 @@ type buildKey struct{ file string }
 
 // build returns the attempt's image of b's Dockerfile, built once per
 // attempt and removed when it ends. A build the learner's work broke is a
-// *runner.FailError with the build's message and the end of its output.
+// [runner.Failure] with the build's message and the end of its output.
 func (k *kinds) build(ctx context.Context, a runner.Attempt, b buildParams) (*sandbox.Image, error) {
 	if k.engine == nil {
 		return nil, errors.New("docker kinds: no Docker engine configured")
@@ -91,7 +91,7 @@ func (k *kinds) build(ctx context.Context, a runner.Attempt, b buildParams) (*sa
 		}
 		var bf *sandbox.BuildFailure
 		if errors.As(err, &bf) {
-			return nil, &runner.FailError{Msg: buildMessage(bf)}
+			return nil, runner.Failure("%s", buildMessage(bf))
 		}
 		return img, err
 	})

@@ -2,7 +2,6 @@ package httpcheck
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -174,11 +173,7 @@ func runWithin(t testing.TB, c runner.Checker, d time.Duration) runner.Outcome {
 	t.Cleanup(a.Memo.Close)
 	if p, ok := c.(runner.Preparer); ok {
 		if err := p.Prepare(ctx, a); err != nil {
-			var fe *runner.FailError
-			if errors.As(err, &fe) {
-				return runner.Failed("%s", fe.Msg)
-			}
-			return runner.Errored(err)
+			return runner.Errored(err) // a learner's failure fails
 		}
 	}
 	if d > 0 {

@@ -195,7 +195,7 @@ func (k *kinds) checker(s *server, fresh bool, run func(ctx context.Context, a r
 }
 
 // target returns what gets a check's server, once per check (a fresh one
-// with fresh): a server that does not come up is a *runner.FailError with
+// with fresh): a server that does not come up is a [runner.Failure] with
 // its message and the tail of what it printed; anything else is grader's.
 func (k *kinds) target(s *server, fresh bool) func(ctx context.Context, a runner.Attempt) (Target, error) {
 	key := &targetKey{fresh: fresh}

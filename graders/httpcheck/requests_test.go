@@ -392,12 +392,17 @@ func TestServerStart(t *testing.T) {
 	}{
 		{se, runner.Fail, "Your server listens on 127.0.0.1:8080 only.\nThe last lines your server printed:\n     * Running on http://127.0.0.1:8080"},
 		{&attempt.StartError{Msg: "Your server exited with status 2 before it listened on port 8080."}, runner.Fail, "Your server printed nothing."},
-		{errors.New("docker: no such image"), runner.Error, "docker: no such image"},
+		// grader's own error: the learner is told it is not theirs, and
+		// -v and JSON carry its text.
+		{errors.New("docker: no such image"), runner.Error, "not your work"},
 	} {
 		srv := &fakeServers{err: tt.err}
 		for kind, with := range map[string]string{"http.starts": "", "http.requests": "requests: [{path: /}]"} {
 			c := MustCompile(t, Kinds(srv), kind, with, nil)
 			out := run(t, c)
+			if tt.want == runner.Error && out.Detail != tt.err.Error() {
+				t.Errorf("%s with %v: detail %q", kind, tt.err, out.Detail)
+			}
 			if out.Status != tt.want || !strings.Contains(out.Message, tt.msg) {
 				t.Errorf("%s with %v: %s %q", kind, tt.err, out.Status, out.Message)
 			}
@@ -433,7 +438,7 @@ func (nilServers) Server(context.Context, runner.Attempt, attempt.Request) (Targ
 // never a panic.
 func TestNoServerNoError(t *testing.T) {
 	out := run(t, MustCompile(t, Kinds(nilServers{}), "http.starts", "", nil))
-	if out.Status != runner.Error || !strings.Contains(out.Message, "no server and no error") {
+	if out.Status != runner.Error || !strings.Contains(out.Detail, "no server and no error") {
 		t.Fatalf("%s: %s", out.Status, out.Message)
 	}
 }

@@ -49,7 +49,7 @@ func (sp *ServerPlan) Checker(servers Servers, fresh bool, run func(ctx context.
 // Target returns what gets the attempt's server from servers, once per
 // check: for a check that needs more than the server (a browser) and so
 // builds itself with [runner.Using]. A server that does not come up is a
-// *runner.FailError with its message and its output's tail.
+// learner's failure ([runner.Failure]) with its message and its output's tail.
 func (sp *ServerPlan) Target(servers Servers, fresh bool) func(ctx context.Context, a runner.Attempt) (Target, error) {
 	return (&kinds{servers: servers}).target(sp.s, fresh)
 }

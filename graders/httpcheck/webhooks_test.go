@@ -127,7 +127,7 @@ func TestWebhooksUnreadable(t *testing.T) {
 	srv := hookServer(t, 0)
 	srv.target.hooksErr = errors.New("hooks container gone")
 	out := run(t, MustCompile(t, Kinds(srv), "http.requests", "requests: [{method: POST, path: /orders}]\nwebhooks: [{path: /orders}]", nil))
-	if out.Status != runner.Error || !strings.Contains(out.Message, "hooks container gone") {
+	if out.Status != runner.Error || !strings.Contains(out.Detail, "hooks container gone") {
 		t.Fatalf("%s: %s", out.Status, out.Message)
 	}
 }

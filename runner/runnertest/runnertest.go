@@ -97,16 +97,12 @@ func Attempt(t testing.TB, files map[string]string) runner.Attempt {
 }
 
 // Run runs c on a as the runner does: [runner.Preparer.Prepare] first when
-// c has one, whose [runner.FailError] is the learner's failure and whose
-// other errors are the check's own.
+// c has one, whose learner's errors ([runner.Failure]) fail the check and
+// whose other errors are the check's own.
 func Run(t testing.TB, c runner.Checker, a runner.Attempt) runner.Outcome {
 	t.Helper()
 	if p, ok := c.(runner.Preparer); ok {
 		if err := p.Prepare(t.Context(), a); err != nil {
-			var fe *runner.FailError
-			if errors.As(err, &fe) {
-				return runner.Failed("%s", fe.Msg)
-			}
 			return runner.Errored(err)
 		}
 	}
@@ -119,6 +115,9 @@ func Want(t testing.TB, what string, out runner.Outcome, s runner.Status, parts 
 	t.Helper()
 	if out.Status != s {
 		msg := fmt.Sprintf("%s: status %s, want %s; message: %s", what, out.Status, s, out.Message)
+		if out.Detail != "" {
+			msg += "\ndetail: " + out.Detail
+		}
 		if out.Expected != "" || out.Actual != "" {
 			msg += fmt.Sprintf("\nexpected: %s\nactual: %s", out.Expected, out.Actual)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/backendroadmap/grader/fault"
 	"github.com/backendroadmap/grader/sandbox"
 	"github.com/backendroadmap/grader/sandbox/postgres/pgtest"
 )
@@ -570,7 +571,7 @@ func TestMissingImageIsErrImageMissing(t *testing.T) {
 	svc.Image = "postgres:0-missing"
 	svc.Images = sandbox.ImageMap{"postgres:0-missing": "127.0.0.1:9/grader-missing/postgres:0"}
 	_, err := svc.Acquire(t.Context())
-	if !errors.Is(err, sandbox.ErrImageMissing) || !strings.Contains(err.Error(), "postgres:0-missing") || !strings.Contains(err.Error(), "make images") {
+	if !errors.Is(err, sandbox.ErrImageMissing) || !strings.Contains(err.Error(), "postgres:0-missing") || !strings.Contains(fault.HintOf(err), "make images") {
 		t.Errorf("Acquire with a missing image = %v; want ErrImageMissing naming it and `make images`", err)
 	}
 }
