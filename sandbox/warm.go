@@ -303,11 +303,9 @@ func (e *Engine) RunWarm(ctx context.Context, s Spec, w Warm) (*Result, error) {
 	left, ok := foreignProcs(e.api.DaemonHost(), r.id)
 	_, _ = e.api.ContainerUnpause(rctx, r.id, client.ContainerUnpauseOptions{})
 	if ok && left > 0 {
-		code, _, err := e.execOutput(rctx, r.id, r.s.user(), append(r.resetCmd(), "kill"))
-		if err == nil && code == 0 {
+		ok = r.killLeftovers(rctx)
+		if ok {
 			left, ok = foreignProcs(e.api.DaemonHost(), r.id)
-		} else {
-			ok = false
 		}
 	}
 	execID, err := "", errors.New("processes left in the sandbox, or its cgroup cannot be read")
@@ -324,6 +322,33 @@ func (e *Engine) RunWarm(ctx context.Context, s Spec, w Warm) (*Result, error) {
 	e.untrack("container", r.id)
 	return res, nil
 }
+
+// killLeftovers kills every process a run left in the kept container, by
+// an exec of the reset's kill step. A run that filled its pids limit leaves
+// no room to start that exec (runc's init cannot fork), so the limit is
+// raised by a few processes for it and set back after; leftovers that fork
+// take that room first, the exec then fails, and the container is
+// discarded, as it is when the limit cannot be set back.
+func (r *run) killLeftovers(ctx context.Context) bool {
+	lent := r.lim.Pids + killRoom
+	if _, err := r.e.api.ContainerUpdate(ctx, r.id, client.ContainerUpdateOptions{
+		Resources: &container.Resources{PidsLimit: &lent},
+	}); err != nil {
+		return false
+	}
+	code, _, err := r.e.execOutput(ctx, r.id, r.s.user(), append(r.resetCmd(), "kill"))
+	limit := r.lim.Pids
+	if _, uerr := r.e.api.ContainerUpdate(ctx, r.id, client.ContainerUpdateOptions{
+		Resources: &container.Resources{PidsLimit: &limit},
+	}); uerr != nil {
+		return false
+	}
+	return err == nil && code == 0
+}
+
+// killRoom is how many processes the kill exec may need beyond a full pids
+// limit: runc's init, the shell, kill and a few of the reset's own.
+const killRoom = 8
 
 // resetDone reports whether the kept container is clean for a run: the
 // reset started after its last run (exec execID) ended with status 0,

@@ -162,6 +162,12 @@ func TestWarmLimitsHold(t *testing.T) {
 	if got := warmID(t, e, w); got != id {
 		t.Errorf("runs the engine judged in place changed the container: %s, want %s", short(got), short(id))
 	}
+	// The kill after the pids run borrows room above the limit: it is back.
+	if in, err := e.api.ContainerInspect(t.Context(), id, client.ContainerInspectOptions{}); err != nil {
+		t.Fatal(err)
+	} else if p := in.Container.HostConfig.PidsLimit; p == nil || *p != warmLimits.Pids {
+		t.Errorf("pids limit after the runs: %v, want %d", p, warmLimits.Pids)
+	}
 
 	lim := warmLimits
 	lim.Timeout = time.Second
