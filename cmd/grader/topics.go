@@ -24,7 +24,12 @@ func exitCodesTopic() *cobra.Command {
   130  interrupted (Ctrl-C or SIGTERM)
 
 With --format json, the report's "status" field says the same: "pass", "fail" or
-"error".`,
+"error".
+
+An error names what went wrong and, on a line of its own starting "hint:",
+what to do next. A check that could not run says so in its message and hint;
+grader's own error text behind it (a library's message, a crash) is in the JSON
+report's "detail" field, and the text report shows it with -v.`,
 	}
 }
 
