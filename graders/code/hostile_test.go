@@ -44,7 +44,7 @@ var hostileCases = []hostileCase{
 	{name: "fork-bomb", check: "small", want: []string{"too many processes"}},
 	{name: "memory-16g", check: "small", want: []string{"ran out of memory (256 MiB)"}},
 	{name: "output-1gb", check: "small", want: []string{"printed more than 1024 KiB of output"}},
-	{name: "fill-disk", check: "small", want: []string{"raised OSError: [Errno 28] No space left on device"}},
+	{name: "fill-disk", check: "small", want: []string{"raised OSError: [Errno 28] No space left on device", "(at fizzbuzz.py:1"}},
 	{name: "exit-at-import", check: "small", want: []string{"exited (exit code 0) during import"}},
 	{name: "os-exit-at-import", check: "small", want: []string{"ended without returning a value (exit status 0)"}},
 	{name: "fake-pass-lines", check: "small", want: []string{"returned a wrong value", "8 passed"}},

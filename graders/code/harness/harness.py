@@ -20,7 +20,6 @@ import select
 import signal
 import sys
 import time
-import traceback
 
 RESULT_CAP = 1 << 20  # bytes of one case's result
 RESERVE = 1 << 20  # bytes of the results file written before any learner code runs
@@ -241,12 +240,19 @@ def call_in_child(case, cfg, work, here):
     except SystemExit as e:
         return {"status": "exit", "stage": stage, "code": repr(e.code)[:100]}
     except BaseException as e:  # the learner's exception is a result, not our failure
-        tb = traceback.extract_tb(e.__traceback__)
-        frames = [f for f in tb if f.filename.startswith(work) and not f.filename.startswith(here)]
+        # The traceback's frames walked by hand: the traceback module costs
+        # every run its imports (linecache, tokenize, re...) for this.
+        frames = []
+        t = e.__traceback__
+        while t is not None:
+            name = t.tb_frame.f_code.co_filename
+            if name.startswith(work) and not name.startswith(here):
+                frames.append((name, t.tb_lineno))
+            t = t.tb_next
         where = ""
         if frames:
-            f = frames[-1]
-            where = "%s:%d" % (os.path.relpath(f.filename, work), f.lineno)
+            name, line = frames[-1]
+            where = "%s:%d" % (os.path.relpath(name, work), line)
         names = [c.__name__ for c in type(e).__mro__]
         try:
             msg = str(e)[:300]
