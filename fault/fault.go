@@ -57,18 +57,6 @@ func (k Kind) ExitCode() int {
 	}
 }
 
-// String names the kind, for logs and JSON.
-func (k Kind) String() string {
-	switch k {
-	case Learner:
-		return "learner"
-	case Usage:
-		return "usage"
-	default:
-		return "infrastructure"
-	}
-}
-
 // Error is an error with its kind and a hint. Error() is the message and
 // the cause; the hint is not part of it, so each output puts it where its
 // reader looks for what to do next (its own line, a report's hint field).

@@ -166,9 +166,9 @@ func (p Prepared) Check(ctx context.Context, a Attempt) Outcome { return p.Run(c
 // starts (the learner's server, a browser): Setup calls get, and Run calls
 // it again (get remembers, in the attempt's Memo) and judges with run. A
 // [fault.Learner] error from get fails the check with its message (the
-// learner's server did not come up); any other error is an error. Every kind that
-// needs a started thing builds its check this way, so they agree on which
-// failure is whose.
+// learner's server did not come up); any other error is an error. Every
+// kind that needs a started thing builds its check this way, so they agree
+// on which failure is whose.
 func Using[T any](get func(ctx context.Context, a Attempt) (T, error), run func(ctx context.Context, a Attempt, v T) Outcome) Checker {
 	return Prepared{
 		Setup: func(ctx context.Context, a Attempt) error {

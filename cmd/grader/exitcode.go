@@ -18,12 +18,13 @@ const (
 	exitInterrupted = fault.ExitInterrupted
 )
 
-// usagef is a mistake in how grader was called or in an exercise spec: the
-// user can fix it by changing the command line or the spec.
+// usagef returns a mistake in how grader was called or in an exercise spec:
+// the user can fix it by changing the command line or the spec.
 func usagef(format string, args ...any) error { return fault.Usagef(format, args...) }
 
-// infraf is grader's environment failing (a catalog that cannot be fetched,
-// a disk that cannot be written, Docker down): nobody's work is judged.
+// infraf returns grader's environment failing (a catalog that cannot be
+// fetched, a disk that cannot be written, Docker down): nobody's work is
+// judged.
 func infraf(format string, args ...any) error { return fault.Infraf(format, args...) }
 
 // usage marks err as a usage error unless it already says whose it is.
@@ -35,9 +36,9 @@ func statusCode(s runner.Status) int {
 	case runner.Pass:
 		return exitPass
 	case runner.Fail, runner.Skip:
-		return fault.Learner.ExitCode()
+		return exitFail
 	default:
-		return fault.Infra.ExitCode()
+		return exitInfra
 	}
 }
 

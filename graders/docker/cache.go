@@ -141,13 +141,13 @@ func (k *kinds) rebuild(ctx context.Context, a runner.Attempt, p *cacheParams, f
 	err = os.CopyFS(dst, root.FS())
 	root.Close()
 	if err != nil {
-		return nil, runner.Failure("%s", fmt.Sprintf("Your folder cannot be copied for the rebuild: %v (a symbolic link? keep only regular files and folders)", err))
+		return nil, runner.Failure("Your folder cannot be copied for the rebuild: %v (a symbolic link? keep only regular files and folders)", err)
 	}
 	for _, f := range sortedKeys(p.Append) {
 		full := filepath.Join(dst, filepath.FromSlash(f))
 		old, err := os.ReadFile(full)
 		if err != nil {
-			return nil, runner.Failure("%s", fmt.Sprintf("There is no %s in your folder: the check changes it and rebuilds.", f))
+			return nil, runner.Failure("There is no %s in your folder: the check changes it and rebuilds.", f)
 		}
 		if err := os.WriteFile(full, append(append(old, '\n'), p.Append[f]...), 0o644); err != nil {
 			return nil, err
@@ -163,7 +163,7 @@ func (k *kinds) rebuild(ctx context.Context, a runner.Attempt, p *cacheParams, f
 	}
 	var bf *sandbox.BuildFailure
 	if errors.As(err, &bf) {
-		return nil, runner.Failure("%s", "After a change to "+strings.Join(sortedKeys(p.Append), ", ")+", the image no longer builds: "+buildMessage(bf))
+		return nil, runner.Failure("After a change to %s, the image no longer builds: %s", strings.Join(sortedKeys(p.Append), ", "), buildMessage(bf))
 	}
 	if err != nil {
 		return nil, err
