@@ -63,7 +63,7 @@ func kinds(svc *services) runner.Kinds {
 	}
 	all, err := runner.MergeKinds([]runner.Kinds{
 		gitgrader.Kinds(),
-		sqlgrader.Kinds(svc.postgres, sqlOpts...),
+		sqlgrader.Kinds(svc, sqlOpts...),
 		redisgrader.Kinds(svc),
 		codegrader.Kinds(svc),
 		httpcheck.Kinds(svc),

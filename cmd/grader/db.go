@@ -80,7 +80,7 @@ dropped when you leave: nothing you do here reaches your grade.`,
 // or "redis".
 func (a *app) openShell(id string, files fs.FS, service func(string, any) error) (dbShell, string, error) {
 	a.log.Info().Str("exercise", id).Msg("opening a copy of the exercise's data")
-	sh, err := sqlgrader.OpenShell(a.ctx, a.svc.postgres, files, service)
+	sh, err := sqlgrader.OpenShell(a.ctx, a.svc, files, service)
 	if err == nil {
 		return sh, "sql", nil
 	}

@@ -7,11 +7,17 @@ import (
 
 	browsergrader "github.com/backendroadmap/grader/graders/browser"
 	"github.com/backendroadmap/grader/graders/httpcheck"
+	redisgrader "github.com/backendroadmap/grader/graders/redis"
 	sqlgrader "github.com/backendroadmap/grader/graders/sql"
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox"
 	"github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/postgres"
+)
+
+var (
+	_ sqlgrader.Databases  = (*services)(nil)
+	_ redisgrader.Services = (*services)(nil)
 )
 
 // services gives checks what lives outside the process — the Docker engine,
@@ -130,20 +136,11 @@ func (s *services) warmSandbox() (sandbox.Warm, error) {
 	return sandbox.Warm{StateDir: filepath.Join(dir, "sandbox")}, nil
 }
 
-// StartService starts a service container (for the redis kinds).
-func (s *services) StartService(ctx context.Context, spec sandbox.ServiceSpec) (*sandbox.Service, error) {
-	e, err := s.sandbox(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return e.StartService(ctx, spec)
-}
-
-// postgres is the SQL kinds' [sqlgrader.Provider]: the server at
-// --postgres-url or $GRADER_POSTGRES_URL (a CI service), else the learner's
-// warm container for image, started on first use and reused by the next
-// `grader check` (or, when throwaway, one for this process only).
-func (s *services) postgres(ctx context.Context, image string) (sqlgrader.Server, error) {
+// sqlServer is the server of the SQL kinds' databases: the one at
+// --postgres-url or $GRADER_POSTGRES_URL (a CI service), else the
+// learner's warm container for image, started on first use and reused by
+// the next `grader check` (or, when throwaway, one for this process only).
+func (s *services) sqlServer(ctx context.Context, image string) (*postgres.Server, error) {
 	url := s.postgresURL
 	if url == "" && s.getenv != nil {
 		url = s.getenv(postgres.URLEnv)
@@ -200,9 +197,29 @@ func (s *services) pgServer(ctx context.Context, image, url string) (*postgres.S
 // server, its database and Redis) from this process's engine and servers.
 func (s *services) attempts() *attempt.Provider {
 	s.provOnce.Do(func() {
-		s.prov = &attempt.Provider{Engine: s.sandbox, Postgres: s.containerPostgres}
+		s.prov = &attempt.Provider{Engine: s.sandbox, Postgres: s.containerPostgres, Databases: s.sqlServer}
 	})
 	return s.prov
+}
+
+// Database is the SQL kinds' [sqlgrader.Databases]: the attempt's copy of
+// an exercise's data, dropped when the attempt ends.
+func (s *services) Database(ctx context.Context, a runner.Attempt, spec attempt.DatabaseSpec) (*postgres.Attempt, error) {
+	env, err := s.attempts().Env(a.Memo, a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return env.Database(ctx, spec)
+}
+
+// StartService is the Redis kinds' [redisgrader.Services]: a service
+// container of the attempt's, removed when the attempt ends.
+func (s *services) StartService(ctx context.Context, a runner.Attempt, spec sandbox.ServiceSpec) (*sandbox.Service, error) {
+	env, err := s.attempts().Env(a.Memo, a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return env.StartService(ctx, spec)
 }
 
 // Server is the HTTP kinds' [httpcheck.Servers]: the attempt's server,

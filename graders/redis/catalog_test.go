@@ -20,7 +20,7 @@ var redisExercises = []string{"redis-cache", "redis-leaderboard"}
 // the starter fails, the solution passes every check, and each known-wrong
 // solution fails the checks it names.
 func TestCatalogExercisesAreProven(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	root := os.DirFS(filepath.Join("..", "..", "exercises", "catalog", "databases"))
 	for _, id := range redisExercises {
 		t.Run(id, func(t *testing.T) {

@@ -4,10 +4,10 @@
 // redis-cli syntax, and the checks judge what those commands did.
 //
 // Each attempt gets a Redis of its own: a fresh container started through
-// [Services] (a [sandbox.Engine]) on first use, published on 127.0.0.1
-// only, its data on a tmpfs, its memory bounded (Redis's maxmemory below
-// the container's limit, so a learner filling it meets Redis's OOM error),
-// and removed by a [runner.Memo] cleanup when the attempt ends. The admin's
+// [Services] (the attempt's environment, sandbox/attempt's Env) on
+// first use, published on 127.0.0.1 only, its data on a tmpfs, its memory
+// bounded (Redis's maxmemory below the container's limit, so a learner
+// filling it meets Redis's OOM error), and removed when the attempt ends. The admin's
 // password is random, given with --requirepass and kept only in memory. The
 // exercise's `services.redis` block names the image and a seed file, run as
 // the admin. A warm server shared by attempts is not used: learners name

@@ -33,7 +33,7 @@ SET visits:home 10
 var seedService = map[string]any{"seed": "seed.redis"}
 
 func TestScriptRunsLearnerCommands(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	files := map[string]string{"seed.redis": profileSeed}
 	script := compile(t, ks, "redis.script", params(t, map[string]any{"file": "cache.redis"}, files, seedService))
 
@@ -60,7 +60,7 @@ SET 'quote' "say \"hi\"\n"
 }
 
 func TestDangerousCommandsAreRefused(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	cmds := []string{
 		"FLUSHALL", "flushdb", "CONFIG SET maxmemory 0", "CONFIG GET requirepass", "DEBUG SLEEP 30",
 		"SHUTDOWN NOSAVE", "SELECT 1", "SWAPDB 0 1", "MOVE k 1", "ACL SETUSER learner +@all",
@@ -91,7 +91,7 @@ func TestDangerousCommandsAreRefused(t *testing.T) {
 }
 
 func TestBlockingCommandEndsBeforeTheDeadline(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	script := compile(t, ks, "redis.script", params(t, map[string]any{"file": "queue.redis"}, nil, nil))
 	warm := compile(t, ks, "redis.script", params(t, map[string]any{"file": "warm.redis"}, nil, nil))
 	a := attempt(t, map[string]string{"queue.redis": "RPUSH other x\nBLPOP jobs 0\n", "warm.redis": "PING\n"})
@@ -120,7 +120,7 @@ func TestBlockingCommandEndsBeforeTheDeadline(t *testing.T) {
 }
 
 func TestKeyAssertions(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	files := map[string]string{"seed.redis": profileSeed}
 	a := attempt(t, map[string]string{"cache.redis": `
 HSET cache:user:42 name Ada email ada@example.com
@@ -174,7 +174,7 @@ DEL visits:home
 // writes the final scores it was shown (ZADD) instead of adding the games'
 // points (ZINCRBY) passes on the exercise's seed and fails there.
 func TestCheckOnItsOwnSeed(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	files := map[string]string{
 		"seed.redis":           "ZADD board 10 ada 40 bob\n",
 		"other.redis":          "ZADD board 70 ada 5 bob\n",
@@ -208,7 +208,7 @@ func TestCheckOnItsOwnSeed(t *testing.T) {
 }
 
 func TestResultComparesWithTheReference(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	files := map[string]string{
 		"seed.redis":           "ZADD board 10 ada 40 bob 30 cy 20 dee\n",
 		"solution/games.redis": "ZINCRBY board 25 ada\nZINCRBY board 5 dee\n",
@@ -249,7 +249,7 @@ func TestResultComparesWithTheReference(t *testing.T) {
 }
 
 func TestAttemptContainerIsRemoved(t *testing.T) {
-	ks := Kinds(requireEngine(t))
+	ks := Kinds(requireServices(t))
 	chk := compile(t, ks, "redis.script", params(t, map[string]any{"file": "a.redis"}, nil, nil))
 	ex := &runner.Exercise{ID: "x", Checks: []runner.Check{{ID: "script", Name: "script", Kind: "redis.script", Checker: chk, Timeout: 30 * time.Second}}}
 	a := attempt(t, map[string]string{"a.redis": "SET a 1\n"})
@@ -263,7 +263,7 @@ func TestAttemptContainerIsRemoved(t *testing.T) {
 
 func TestSandboxFailureIsAnError(t *testing.T) {
 	e := requireEngine(t)
-	ks := Kinds(e)
+	ks := Kinds(envServices(e))
 	chk := compile(t, ks, "redis.script", params(t, map[string]any{"file": "a.redis"}, nil, map[string]any{"image": "grader-missing.invalid/redis:0"}))
 	a := attempt(t, map[string]string{"a.redis": "SET a 1\n"})
 	defer a.Memo.Close()
@@ -284,11 +284,12 @@ func TestSandboxFailureIsAnError(t *testing.T) {
 // TestStartTime measures a Redis container's start, to the first PONG.
 func TestStartTime(t *testing.T) {
 	e := requireEngine(t)
-	k := &kinds{services: e, refs: newRefCache()}
+	k := &kinds{services: envServices(e), refs: newRefCache()}
 	var total time.Duration
 	const n = 3
 	for range n {
-		srv, err := k.start(t.Context(), DefaultImage)
+		memo := &runner.Memo{}
+		srv, err := k.start(t.Context(), runner.Attempt{Memo: memo}, DefaultImage)
 		if err != nil {
 			var se *sandbox.Error
 			if errors.As(err, &se) {
@@ -299,6 +300,7 @@ func TestStartTime(t *testing.T) {
 		t.Logf("container start to first PONG: %v", srv.started.Round(time.Millisecond))
 		total += srv.started
 		srv.remove()
+		memo.Close()
 	}
 	t.Logf("mean over %d: %v", n, (total / n).Round(time.Millisecond))
 	assertNoLeftovers(t)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox"
+	attemptenv "github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
 
@@ -54,6 +55,25 @@ func requireEngine(t testing.TB) *sandbox.Engine {
 		sandboxtest.Unavailable(t, "redis image %s: %v (build it with `make images`)", ref, err)
 	}
 	return e
+}
+
+// requireServices starts the attempts' Redis containers on requireEngine's
+// engine, through each attempt's environment, as the CLI does.
+func requireServices(t testing.TB) Services { return envServices(requireEngine(t)) }
+
+// envServices serves [Services] from each attempt's environment on e.
+func envServices(e *sandbox.Engine) Services {
+	return envProvider{&attemptenv.Provider{Engine: func(context.Context) (*sandbox.Engine, error) { return e, nil }}}
+}
+
+type envProvider struct{ p *attemptenv.Provider }
+
+func (s envProvider) StartService(ctx context.Context, a runner.Attempt, spec sandbox.ServiceSpec) (*sandbox.Service, error) {
+	env, err := s.p.Env(a.Memo, a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return env.StartService(ctx, spec)
 }
 
 // owner is this process's LabelOwner value, as the sandbox writes it.

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/backendroadmap/grader/runner"
 )
 
 // fileCommands is a parsed command file and its name.
@@ -132,11 +134,11 @@ func runReference(ctx context.Context, srv *server, e *env, j *refJob) ([]reply,
 // own when no attempt's server did (a job compiled after the server
 // started). Its errors are the exercise's or the machine's, never the
 // learner's.
-func (k *kinds) reference(ctx context.Context, e *env, j *refJob) ([]reply, error) {
+func (k *kinds) reference(ctx context.Context, a runner.Attempt, e *env, j *refJob) ([]reply, error) {
 	if done, rs, err := k.refs.result(j); done {
 		return rs, err
 	}
-	srv, err := k.start(ctx, e.image)
+	srv, err := k.start(ctx, a, e.image)
 	if err != nil {
 		return nil, err
 	}

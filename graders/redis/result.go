@@ -126,7 +126,7 @@ func (k *kinds) compileResult(p runner.Params, prm *resultParams) (runner.Checke
 		if err != nil {
 			return stopOutcome(name, err)
 		}
-		want, err := k.reference(ctx, e, c.job)
+		want, err := k.reference(ctx, a, e, c.job)
 		if err != nil {
 			return runner.Errored(err)
 		}

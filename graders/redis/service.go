@@ -19,14 +19,12 @@ import (
 	"github.com/backendroadmap/grader/sandbox"
 )
 
-// Services starts service containers: the part of [sandbox.Engine] this
-// package needs, declared here so the CLI can hand over a lazily connected
-// engine and tests a real one.
+// Services starts an attempt's service containers, removed when the
+// attempt ends at the latest: in the CLI the attempt's environment
+// (sandbox/attempt's Env.StartService) does, connecting to Docker on first use.
 type Services interface {
-	StartService(ctx context.Context, s sandbox.ServiceSpec) (*sandbox.Service, error)
+	StartService(ctx context.Context, a runner.Attempt, s sandbox.ServiceSpec) (*sandbox.Service, error)
 }
-
-var _ Services = (*sandbox.Engine)(nil)
 
 // DefaultImage is the image a `services.redis` block without `image` runs;
 // an image map (see [sandbox.ImageMap]) may send it to a local build.
@@ -200,7 +198,7 @@ type memoKey struct {
 // The error is for [runner.Errored]: the learner is not at fault.
 func (k *kinds) attemptServer(ctx context.Context, a runner.Attempt, e *env) (*server, error) {
 	v, err := a.Memo.Do(memoKey{what: "server", env: e.key}, func() (any, error) {
-		srv, err := k.start(ctx, e.image)
+		srv, err := k.start(ctx, a, e.image)
 		if err != nil {
 			return nil, err
 		}
@@ -221,10 +219,10 @@ func (k *kinds) attemptServer(ctx context.Context, a runner.Attempt, e *env) (*s
 	return v.(*server), nil
 }
 
-// start starts a Redis container and waits for a real PONG. The admin
-// (default user) password is random, passed with --requirepass, and kept
-// only in the returned server.
-func (k *kinds) start(ctx context.Context, image string) (*server, error) {
+// start starts a Redis container for attempt a and waits for a real PONG.
+// The admin (default user) password is random, passed with --requirepass,
+// and kept only in the returned server.
+func (k *kinds) start(ctx context.Context, a runner.Attempt, image string) (*server, error) {
 	if k.services == nil {
 		return nil, errors.New("no sandbox engine to start Redis with")
 	}
@@ -232,7 +230,7 @@ func (k *kinds) start(ctx context.Context, image string) (*server, error) {
 	defer cancel()
 	srv := &server{adminPw: randomSecret(), learnPw: randomSecret()}
 	t0 := time.Now()
-	svc, err := k.services.StartService(ctx, sandbox.ServiceSpec{
+	svc, err := k.services.StartService(ctx, a, sandbox.ServiceSpec{
 		Service: "redis",
 		Image:   image,
 		Cmd: []string{"redis-server",
@@ -346,7 +344,8 @@ func (s *server) learner() *goredis.Client {
 }
 
 // remove closes the admin client and removes the container, with a
-// context of its own: the attempt's may be cancelled by now.
+// context of its own: the attempt's may be cancelled by now. (The
+// attempt's end removes it too; removing twice is fine.)
 func (s *server) remove() {
 	if s.admin != nil {
 		_ = s.admin.Close()

@@ -17,6 +17,7 @@ import (
 type Shell struct {
 	srv    *server
 	client *goredis.Client
+	memo   *runner.Memo // the shell's own attempt, whose end removes the container
 	// Image is the image as the exercise names it, for a banner.
 	Image string
 }
@@ -31,15 +32,18 @@ func OpenShell(ctx context.Context, services Services, files fs.FS, service func
 		return nil, err
 	}
 	k := &kinds{services: services, refs: newRefCache()}
-	srv, err := k.start(ctx, e.image)
+	memo := &runner.Memo{}
+	srv, err := k.start(ctx, runner.Attempt{Memo: memo}, e.image)
 	if err != nil {
+		memo.Close()
 		return nil, err
 	}
 	if err := k.prepare(ctx, srv, e); err != nil {
 		srv.remove()
+		memo.Close()
 		return nil, err
 	}
-	return &Shell{srv: srv, client: srv.learner(), Image: e.image}, nil
+	return &Shell{srv: srv, client: srv.learner(), memo: memo, Image: e.image}, nil
 }
 
 // Run runs input's commands (redis-cli syntax, one a line) and returns each
@@ -62,4 +66,5 @@ func (s *Shell) Run(ctx context.Context, input string) (string, error) {
 func (s *Shell) Close() {
 	_ = s.client.Close()
 	s.srv.remove()
+	s.memo.Close()
 }

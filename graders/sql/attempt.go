@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
@@ -32,11 +33,17 @@ type attemptDB struct {
 
 type attemptKey struct{ db string }
 
-// attempt returns the attempt's database, cloning it on the first check that
-// needs it; a Memo cleanup drops it when the attempt's checks are done.
+// attempt returns the attempt's database with the learner's session on
+// it, cloned by the first check that needs it; the attempt's end closes the
+// session, then drops the database.
 func (k *kinds) attempt(ctx context.Context, a runner.Attempt, db *database) (*attemptDB, error) {
 	v, err := a.Memo.Do(attemptKey{db.key}, func() (any, error) {
-		return k.clone(ctx, db, a.Memo.Cleanup)
+		d, err := k.open(ctx, a, db, "")
+		if err != nil {
+			return nil, err
+		}
+		a.Memo.Cleanup(d.close)
+		return d, nil
 	})
 	if err != nil {
 		return nil, err
@@ -44,27 +51,19 @@ func (k *kinds) attempt(ctx context.Context, a runner.Attempt, db *database) (*a
 	return v.(*attemptDB), nil
 }
 
-// clone makes a fresh copy of db's data with the learner's session on it,
-// building the template on the server's first use. cleanup receives what
-// drops it, before anything can fail, so nothing is left.
-func (k *kinds) clone(ctx context.Context, db *database, cleanup func(func())) (*attemptDB, error) {
-	if k.servers == nil {
+// open opens a session on the attempt's copy of db's data named name (""
+// is the attempt's own, which the learner's files change), building the
+// template on the server's first use. The caller closes the session; the
+// copy is dropped when the attempt ends.
+func (k *kinds) open(ctx context.Context, a runner.Attempt, db *database, name string) (*attemptDB, error) {
+	if k.dbs == nil {
 		return nil, errors.New("no PostgreSQL server is configured for database checks")
 	}
-	srv, err := k.servers(ctx, db.image)
-	if err != nil {
-		return nil, err
-	}
-	tpl, err := srv.Template(ctx, "sql/"+db.key, db.build)
-	if err != nil {
-		return nil, err
-	}
-	pa, err := srv.Clone(ctx, tpl)
+	pa, err := k.dbs.Database(ctx, a, attempt.DatabaseSpec{Image: db.image, Key: "sql/" + db.key, Build: db.build, Name: name})
 	if err != nil {
 		return nil, err
 	}
 	d := &attemptDB{pg: pa, timeout: db.timeout}
-	cleanup(d.close)
 	if d.conn, err = d.connect(ctx); err != nil {
 		return nil, err
 	}
@@ -91,13 +90,11 @@ func (d *attemptDB) connect(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
+// close ends the learner's session; the attempt's end drops the database.
 func (d *attemptDB) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if d.conn != nil {
-		_ = d.conn.Close(ctx)
-	}
-	_ = d.pg.Drop()
+	_ = d.conn.Close(ctx)
 }
 
 // exec runs s on the learner's session.

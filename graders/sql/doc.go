@@ -27,7 +27,9 @@
 // sequential scan of a large table) and sql.concurrent (the learner's
 // transaction run by concurrent sessions loses no update).
 //
-// Where the server comes from is the caller's choice, given to [Kinds] as a
-// [Provider]: the learner's warm container, or an existing server
-// (`--postgres-url`). Kinds compile without one; only checking needs it.
+// Where the databases come from is the caller's choice, given to [Kinds] as
+// [Databases]: in the CLI the attempt's environment, which clones them on
+// the learner's warm container or an existing server (`--postgres-url`) and
+// drops them when the attempt ends. Kinds compile without one; only
+// checking needs it.
 package sql

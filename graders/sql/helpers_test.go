@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/postgres"
 	"github.com/backendroadmap/grader/sandbox/sandboxtest"
 )
@@ -59,10 +60,22 @@ func server(t testing.TB) *postgres.Server {
 	return shared.srv
 }
 
-// provider serves the package's server.
-func provider(t testing.TB) Provider {
+// provider gives attempts their databases on the package's server, through
+// the attempt's environment, as the CLI does.
+func provider(t testing.TB) Databases {
 	srv := server(t)
-	return func(context.Context, string) (Server, error) { return srv, nil }
+	return envDatabases{&attempt.Provider{Databases: func(context.Context, string) (*postgres.Server, error) { return srv, nil }}}
+}
+
+// envDatabases serves [Databases] from each attempt's environment.
+type envDatabases struct{ p *attempt.Provider }
+
+func (d envDatabases) Database(ctx context.Context, a runner.Attempt, spec attempt.DatabaseSpec) (*postgres.Attempt, error) {
+	env, err := d.p.Env(a.Memo, a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return env.Database(ctx, spec)
 }
 
 // exercise is an exercise's files and services block, for compiling kinds.

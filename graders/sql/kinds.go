@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
@@ -20,21 +21,16 @@ import (
 // names none.
 const DefaultImage = postgres.DefaultImage
 
-// Server is the part of a PostgreSQL server the checks need: templates built
-// once and a fresh clone per attempt. *postgres.Server implements it.
-type Server interface {
-	Template(ctx context.Context, key string, build func(ctx context.Context, conn *pgx.Conn) error) (postgres.Template, error)
-	Clone(ctx context.Context, t postgres.Template) (*postgres.Attempt, error)
-}
-
-var _ Server = (*postgres.Server)(nil)
-
-// Provider returns the server to run an exercise's checks on, for the image
-// its services block names; it is called when a check first needs a
-// database, so exercises that need none never start one. An error it
+// Databases gives an attempt its copies of an exercise's data: a database
+// and a role of the attempt's own, cloned from a template on first request
+// and dropped when the attempt ends. It is called when a check first needs a
+// database, so exercises that need none never start a server. An error it
 // returns (no Docker, an image missing) makes the check an error: the
-// learner is not at fault.
-type Provider func(ctx context.Context, image string) (Server, error)
+// learner is not at fault. In the CLI the attempt's environment
+// ([attempt.Env.Database]) serves it.
+type Databases interface {
+	Database(ctx context.Context, a runner.Attempt, spec attempt.DatabaseSpec) (*postgres.Attempt, error)
+}
 
 // Option tunes [Kinds].
 type Option func(*kinds)
@@ -45,9 +41,9 @@ type Option func(*kinds)
 // version.
 func CacheDir(dir string) Option { return func(k *kinds) { k.refs.dir = dir } }
 
-// Kinds returns the sql.* check kinds, whose databases come from servers.
-func Kinds(servers Provider, opts ...Option) runner.Kinds {
-	k := &kinds{servers: servers}
+// Kinds returns the sql.* check kinds, whose databases come from dbs.
+func Kinds(dbs Databases, opts ...Option) runner.Kinds {
+	k := &kinds{dbs: dbs}
 	for _, o := range opts {
 		o(k)
 	}
@@ -65,8 +61,8 @@ func Kinds(servers Provider, opts ...Option) runner.Kinds {
 }
 
 type kinds struct {
-	servers Provider
-	refs    refCache
+	dbs  Databases
+	refs refCache
 }
 
 // ServiceConfig is the exercise's `services.postgres` block.
@@ -223,7 +219,7 @@ func (k *kinds) checker(db *database, ref []script, check runner.CheckerFunc) ru
 				return err
 			}
 			if ref != nil {
-				_, err := k.refs.result(ctx, k, db, ref)
+				_, err := k.refs.result(ctx, k, a, db, ref)
 				return err
 			}
 			return nil

@@ -74,7 +74,7 @@ func (k *kinds) compileResult(p runner.Params, ps *ResultParams) (runner.Checker
 	}
 	refScripts := append(refAfter, ref)
 	return k.checker(db, refScripts, func(ctx context.Context, a runner.Attempt) runner.Outcome {
-		want, err := k.refs.result(ctx, k, db, refScripts)
+		want, err := k.refs.result(ctx, k, a, db, refScripts)
 		if err != nil {
 			return infra(err)
 		}
@@ -110,7 +110,7 @@ type refEntry struct {
 	err  error
 }
 
-func (c *refCache) result(ctx context.Context, k *kinds, db *database, scripts []script) (*resultSet, error) {
+func (c *refCache) result(ctx context.Context, k *kinds, a runner.Attempt, db *database, scripts []script) (*resultSet, error) {
 	h := sha256.New()
 	h.Write([]byte(db.key))
 	for _, s := range scripts {
@@ -122,7 +122,7 @@ func (c *refCache) result(ctx context.Context, k *kinds, db *database, scripts [
 	e := v.(*refEntry)
 	e.once.Do(func() {
 		if e.rs = c.load(key); e.rs == nil {
-			e.rs, e.err = k.reference(ctx, db, scripts)
+			e.rs, e.err = k.reference(ctx, a, db, key, scripts)
 			if e.err == nil {
 				c.store(key, e.rs)
 			}
@@ -178,17 +178,18 @@ func (c *refCache) store(key string, rs *resultSet) {
 	}
 }
 
-// reference runs the exercise's reference scripts on a fresh copy of the
-// data of its own and returns the last result set.
-func (k *kinds) reference(ctx context.Context, db *database, scripts []script) (*resultSet, error) {
-	var drop func()
-	d, err := k.clone(ctx, db, func(f func()) { drop = f })
-	if drop != nil {
-		defer drop()
-	}
+// reference runs the exercise's reference scripts on a copy of the data of
+// their own (named after key, the reference's) and returns the last result
+// set. The copy is dropped at once, not at the attempt's end.
+func (k *kinds) reference(ctx context.Context, a runner.Attempt, db *database, key string, scripts []script) (*resultSet, error) {
+	d, err := k.open(ctx, a, db, "reference/"+key)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		d.close()
+		_ = d.pg.Drop()
+	}()
 	var last *resultSet
 	for _, s := range scripts {
 		rs, err := d.exec(ctx, s)

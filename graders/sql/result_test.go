@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/backendroadmap/grader/runner"
+	"github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
@@ -176,24 +177,23 @@ func TestResultIsolation(t *testing.T) {
 	}
 }
 
-// countingServer counts the attempts' clones a server made.
-type countingServer struct {
-	Server
+// countingDatabases counts the copies of the data attempts asked for.
+type countingDatabases struct {
+	Databases
 	clones *atomic.Int32
 }
 
-func (s countingServer) Clone(ctx context.Context, t postgres.Template) (*postgres.Attempt, error) {
-	s.clones.Add(1)
-	return s.Server.Clone(ctx, t)
+func (d countingDatabases) Database(ctx context.Context, a runner.Attempt, spec attempt.DatabaseSpec) (*postgres.Attempt, error) {
+	d.clones.Add(1)
+	return d.Databases.Database(ctx, a, spec)
 }
 
 // TestReferenceCachedOnDisk: a learner's next `grader check` (a new process,
 // so new Kinds) reads the reference result from the cache folder instead of
 // cloning a database to run the reference again.
 func TestReferenceCachedOnDisk(t *testing.T) {
-	srv := server(t)
 	var clones atomic.Int32
-	servers := func(context.Context, string) (Server, error) { return countingServer{srv, &clones}, nil }
+	servers := countingDatabases{provider(t), &clones}
 	dir := t.TempDir()
 	ws := workspace(t, map[string]string{"query.sql": joins})
 	for i, want := range []int32{2, 1} {

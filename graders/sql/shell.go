@@ -15,7 +15,8 @@ import (
 // (`grader db`). It is a clone like a check's, with the same role and
 // statement timeout; nothing done in it reaches the checks. Close drops it.
 type Shell struct {
-	db *attemptDB
+	db   *attemptDB
+	memo *runner.Memo // the shell's own attempt, whose end drops the copy
 	// Image is the server's image as the exercise names it, for a banner.
 	Image string
 }
@@ -24,21 +25,19 @@ type Shell struct {
 // block reader, as [runner.Params].Service) declares under postgres, with
 // its setup files read from files. It wraps [runner.ErrNoService] when the
 // exercise has no PostgreSQL.
-func OpenShell(ctx context.Context, servers Provider, files fs.FS, service func(name string, v any) error) (*Shell, error) {
+func OpenShell(ctx context.Context, dbs Databases, files fs.FS, service func(name string, v any) error) (*Shell, error) {
 	db, err := loadDatabase(runner.Params{Files: files, Service: service})
 	if err != nil {
 		return nil, err
 	}
-	k := &kinds{servers: servers}
-	var drop []func()
-	d, err := k.clone(ctx, db, func(f func()) { drop = append(drop, f) })
+	k := &kinds{dbs: dbs}
+	memo := &runner.Memo{}
+	d, err := k.attempt(ctx, runner.Attempt{Memo: memo}, db)
 	if err != nil {
-		for _, f := range drop {
-			f()
-		}
+		memo.Close()
 		return nil, err
 	}
-	return &Shell{db: d, Image: db.image}, nil
+	return &Shell{db: d, memo: memo, Image: db.image}, nil
 }
 
 // Run sends input's statements one at a time, as psql does, and returns
@@ -96,5 +95,5 @@ func Complete(input string) bool {
 	return end < len(input) && input[end] == ';' && blank(input[end+1:])
 }
 
-// Close drops the copy.
-func (s *Shell) Close() { s.db.close() }
+// Close ends the session and drops the copy.
+func (s *Shell) Close() { s.memo.Close() }

@@ -34,8 +34,14 @@ type Provider struct {
 	// Engine returns the Docker engine.
 	Engine func(ctx context.Context) (*sandbox.Engine, error)
 	// Postgres returns a PostgreSQL server that runs in a container grader
-	// started (the learner's warm one, or one for this process), for image.
+	// started (the learner's warm one, or one for this process), for image:
+	// the learner's server reaches its database over the attempt's network,
+	// which only such a server can join.
 	Postgres func(ctx context.Context, image string) (*postgres.Server, error)
+	// Databases returns the server of the databases only grader's own
+	// sessions use ([Env.Database]): it may be one given by URL, a CI
+	// service. Nil uses Postgres.
+	Databases func(ctx context.Context, image string) (*postgres.Server, error)
 	// ProbeImage runs grader's probe; it needs python3. Default python:3.11.
 	ProbeImage string
 }
@@ -73,6 +79,7 @@ type Env struct {
 	dbURL      string
 	pg         *postgres.Server  // the server of the attempt's database
 	pgAttempt  *postgres.Attempt // the attempt's database, nil without one
+	dbs        map[dbKey]*postgres.Attempt
 	redisURL   string
 	companions bool
 	shared     *Server
@@ -131,12 +138,8 @@ func (e *Env) startOrRestart(ctx context.Context, req Request) (*Server, error) 
 // setup makes what every server of the attempt shares: the network, the
 // database and Redis it asks for, and the companions.
 func (e *Env) setup(ctx context.Context, req Request) error {
-	if e.eng == nil {
-		eng, err := e.p.Engine(ctx)
-		if err != nil {
-			return err
-		}
-		e.eng = eng
+	if err := e.engine(ctx); err != nil {
+		return err
 	}
 	if e.net == nil {
 		n, err := e.eng.CreateNetwork(ctx)
@@ -173,22 +176,17 @@ func (e *Env) database(ctx context.Context, db *Database) error {
 	if cid == "" {
 		return errors.New("the learner's server needs a PostgreSQL that grader runs in Docker, on the attempt's private network; a server given by URL (--postgres-url) cannot join it: run without it")
 	}
-	tpl, err := srv.Template(ctx, db.Key, func(ctx context.Context, conn *pgx.Conn) error {
+	att, err := e.clone(ctx, srv, DatabaseSpec{Image: db.Image, Key: db.Key, Build: func(ctx context.Context, conn *pgx.Conn) error {
 		for _, f := range db.Setup {
 			if _, err := conn.PgConn().Exec(ctx, f.Text).ReadAll(); err != nil {
 				return fmt.Errorf("exercise setup %s: %w", f.Name, err)
 			}
 		}
 		return nil
-	})
+	}})
 	if err != nil {
 		return err
 	}
-	att, err := srv.Clone(ctx, tpl)
-	if err != nil {
-		return err
-	}
-	e.onClose(func(context.Context) { _ = att.Drop() })
 	// Before the learner's server opens its first session: the security
 	// checks read what PostgreSQL received (see [Server.Statements]).
 	if err := att.LogStatements(ctx); err != nil {
@@ -208,6 +206,108 @@ func (e *Env) database(ctx context.Context, db *Database) error {
 	e.onClose(func(ctx context.Context) { _ = e.net.Disconnect(ctx, cid) })
 	e.dbURL = u.String()
 	return nil
+}
+
+// engine connects to Docker on the attempt's first need of it.
+func (e *Env) engine(ctx context.Context) error {
+	if e.eng != nil {
+		return nil
+	}
+	eng, err := e.p.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	e.eng = eng
+	return nil
+}
+
+// DatabaseSpec describes a copy of an exercise's data that grader's own
+// session works on (the sql kinds run the learner's statements on it).
+type DatabaseSpec struct {
+	// Image is the PostgreSQL image; an image map may redirect it.
+	Image string
+	// Key names the data: the template that Build fills, once per server.
+	Key string
+	// Build fills the template database, as its owner.
+	Build func(ctx context.Context, conn *pgx.Conn) error
+	// Name tells copies of one data apart within the attempt: checks that
+	// ask for the same Key and Name share one copy. "" is the attempt's
+	// own; a reference solution runs on a copy of its own.
+	Name string
+}
+
+type dbKey struct{ image, key, name string }
+
+// Database returns the attempt's copy of spec's data, with a role of its
+// own, cloned on first request and dropped when the attempt ends. It lives
+// on [Provider.Databases]' server and needs no network: only grader's own
+// sessions reach it. (The learner's programs get theirs with [Env.Server],
+// on the attempt's network as db.)
+func (e *Env) Database(ctx context.Context, spec DatabaseSpec) (*postgres.Attempt, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, errors.New("the attempt's environment is closed")
+	}
+	k := dbKey{spec.Image, spec.Key, spec.Name}
+	if att := e.dbs[k]; att != nil {
+		return att, nil
+	}
+	servers := e.p.Databases
+	if servers == nil {
+		servers = e.p.Postgres
+	}
+	if servers == nil {
+		return nil, errors.New("no PostgreSQL server is configured for database checks")
+	}
+	srv, err := servers(ctx, spec.Image)
+	if err != nil {
+		return nil, err
+	}
+	att, err := e.clone(ctx, srv, spec)
+	if err != nil {
+		return nil, err
+	}
+	if e.dbs == nil {
+		e.dbs = map[dbKey]*postgres.Attempt{}
+	}
+	e.dbs[k] = att
+	return att, nil
+}
+
+// clone copies spec's data on srv, building its template on the server's
+// first use, and drops the copy when the attempt ends.
+func (e *Env) clone(ctx context.Context, srv *postgres.Server, spec DatabaseSpec) (*postgres.Attempt, error) {
+	tpl, err := srv.Template(ctx, spec.Key, spec.Build)
+	if err != nil {
+		return nil, err
+	}
+	att, err := srv.Clone(ctx, tpl)
+	if err != nil {
+		return nil, err
+	}
+	e.onClose(func(context.Context) { _ = att.Drop() })
+	return att, nil
+}
+
+// StartService starts a service container for grader's own client (a Redis
+// it seeds and reads), published on 127.0.0.1 and on no network of the
+// attempt's. It is removed when the attempt ends, or before by its Remove.
+func (e *Env) StartService(ctx context.Context, spec sandbox.ServiceSpec) (*sandbox.Service, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, errors.New("the attempt's environment is closed")
+	}
+	if err := e.engine(ctx); err != nil {
+		return nil, err
+	}
+	svc, err := e.eng.StartService(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	e.onStop(func(ctx context.Context) { _ = svc.Remove(ctx) })
+	return svc, nil
 }
 
 // redisACL keeps the attempt's Redis from reaching anything: REPLICAOF,
