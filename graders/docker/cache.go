@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -120,6 +121,44 @@ func sortedKeys(m map[string]string) []string {
 	return ks
 }
 
+// maxAppended bounds a file docker.cache changes: a source file or a
+// requirements list, never an archive.
+const maxAppended = 4 << 20
+
+// appendTo adds each text of add to its file in the copy dst of a's
+// workspace. The copy holds the learner's symbolic links as they were, so
+// the old text is read from the workspace with [runner.Attempt.ReadFile]
+// (a regular file, no link followed, bounded) and the new file written
+// through an [os.Root] of the copy in place of whatever was there: a link
+// to a host file is neither read nor written through.
+func appendTo(a runner.Attempt, dst string, add map[string]string) error {
+	root, err := os.OpenRoot(dst)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, f := range sortedKeys(add) {
+		old, err := a.ReadFile(f, maxAppended)
+		var fe *runner.FileError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return runner.Failure("There is no %s in your folder: the check changes it and rebuilds.", f)
+		case errors.As(err, &fe):
+			return runner.Failure("%s (the check changes it and rebuilds)", fe.Error())
+		case err != nil:
+			return err
+		}
+		name := filepath.FromSlash(f)
+		if err := root.Remove(name); err != nil {
+			return runner.Failure("%s cannot be changed for the rebuild: %v", f, err)
+		}
+		if err := root.WriteFile(name, append(append(old, '\n'), add[f]...), 0o644); err != nil {
+			return runner.Failure("%s cannot be changed for the rebuild: %v", f, err)
+		}
+	}
+	return nil
+}
+
 // rebuild builds a copy of the workspace with p's change, allowed to reuse
 // the layers of first's build only, and returns its steps. The copy is the
 // grader's, in a folder of its own, removed after.
@@ -143,15 +182,8 @@ func (k *kinds) rebuild(ctx context.Context, a runner.Attempt, p *cacheParams, f
 	if err != nil {
 		return nil, runner.Failure("Your folder cannot be copied for the rebuild: %v (a symbolic link? keep only regular files and folders)", err)
 	}
-	for _, f := range sortedKeys(p.Append) {
-		full := filepath.Join(dst, filepath.FromSlash(f))
-		old, err := os.ReadFile(full)
-		if err != nil {
-			return nil, runner.Failure("There is no %s in your folder: the check changes it and rebuilds.", f)
-		}
-		if err := os.WriteFile(full, append(append(old, '\n'), p.Append[f]...), 0o644); err != nil {
-			return nil, err
-		}
+	if err := appendTo(a, dst, p.Append); err != nil {
+		return nil, err
 	}
 	img, err := eng.BuildImage(ctx, sandbox.BuildSpec{Dir: dst, Dockerfile: p.file(), Timeout: p.timeout(), CacheFrom: first})
 	if img != nil {

@@ -4,6 +4,8 @@ package docker
 // fail rather than skip).
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/backendroadmap/grader/runner"
@@ -70,4 +72,28 @@ func TestCacheIsJudgedByTheRebuild(t *testing.T) {
 	bad := runnertest.Attempt(t, files("FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"))
 	runnertest.Want(t, "COPY . . first", runnertest.Run(t, cache, bad), runner.Fail,
 		"ran step 4 `RUN pip install -r requirements.txt` again", "The cache broke at step 3 `COPY . .`")
+}
+
+// TestCacheRebuildWritesNoHostFile: a learner's app.py that is a link to a
+// file of the machine's is neither read nor written through when the check
+// changes it for the rebuild; the check fails and says why.
+func TestCacheRebuildWritesNoHostFile(t *testing.T) {
+	ks := Kinds(requireEngine(t))
+	cache := compile(t, ks, "docker.cache", `{append: {app.py: "# changed"}, cached: [{pattern: 'pip install -r requirements.txt', what: installs requirements.txt}]}`)
+	host := filepath.Join(t.TempDir(), "host.py")
+	const secret = "print('a file of the machine grading you')\n"
+	if err := os.WriteFile(host, []byte(secret), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := runnertest.Attempt(t, map[string]string{
+		"Dockerfile":       "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+		"requirements.txt": "pytest\n",
+	})
+	if err := os.Symlink(host, filepath.Join(a.Dir, "app.py")); err != nil {
+		t.Fatal(err)
+	}
+	runnertest.Want(t, "app.py links out", runnertest.Run(t, cache, a), runner.Fail, "app.py")
+	if b, err := os.ReadFile(host); err != nil || string(b) != secret {
+		t.Errorf("the host file was written through the learner's link: %q, %v", b, err)
+	}
 }
