@@ -176,3 +176,26 @@ func TestTokenGuardsAllButTheWebhook(t *testing.T) {
 		t.Errorf("upload without the token: %d, want 401", code)
 	}
 }
+
+// TestLearnerNames: a learner's name is 1 to 100 plain characters, as the
+// API's refusal says; anything else never reaches the class page or the
+// gradebook's CSV.
+func TestLearnerNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"ana":                    true,
+		"ana.lopez@uni.edu":      true,
+		"b+1_x-y":                true,
+		strings.Repeat("a", 100): true,
+		strings.Repeat("a", 101): false,
+		"":                       false,
+		"-ana":                   false,
+		"ana lopez":              false,
+		"ana,lopez":              false,
+		"=cmd()":                 false,
+		"ana\n":                  false,
+	} {
+		if got := validLearner(name); got != want {
+			t.Errorf("validLearner(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func TestBuildPageCountsLatestResults(t *testing.T) {
 		t.Errorf("ada's percent: %d, want 66 (2 of 3 exercises)", p.Learners[0].Percent)
 	}
 	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, buildPage(testExercises, nil)); err != nil {
+	if err := pageTmpl().Execute(&buf, buildPage(testExercises, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "No graded submissions yet.") {
