@@ -48,6 +48,8 @@ func judge(rr *runResult, s *suite, c *testCase) verdict {
 			return fail("did not finish: the run %s while this case ran", rr.limitMsg)
 		}
 		return fail("did not run: the run %s before it got here", rr.limitMsg)
+	case r == nil && rr.lost != "":
+		return fail("has no result: grader's results file did not come back from the sandbox (%s). Does your code write, move or link files it did not create, or leave processes running?", rr.lost)
 	case r == nil:
 		return fail("has no result: something in your code stopped the tests before this case (does it kill processes or delete files it did not create?)")
 	}

@@ -53,6 +53,10 @@ type runResult struct {
 	running string
 	// output is each case's stdout and stderr, as the learner's code wrote it.
 	output map[string]string
+	// lost says why the results file did not come back from the sandbox
+	// (replaced by a link, still being written when it could not be
+	// frozen), when the sandbox said; cases without a result then say so.
+	lost string
 }
 
 // preamble is the first line the harness writes, before any learner code
@@ -201,6 +205,7 @@ func (k *kinds) execute(ctx context.Context, dir string, s *suite) (*runResult, 
 		return nil, err
 	}
 	rr := parseRun(res, s, nonce)
+	rr.lost = lostResults(res.OutputErrors, own+"/results.jsonl")
 	if err := rr.readResults(out, own, nonce); err != nil {
 		return nil, err
 	}
@@ -283,6 +288,17 @@ func lastStarted(stdout []byte, nonce string, results map[string]*caseResult) st
 		return ""
 	}
 	return last
+}
+
+// lostResults returns why the sandbox did not copy the results file out,
+// from its output problems, or "".
+func lostResults(problems []sandbox.OutputError, file string) string {
+	for _, p := range problems {
+		if p.Path == "." || p.Path == file || strings.HasPrefix(file, p.Path+"/") {
+			return p.Reason
+		}
+	}
+	return ""
 }
 
 // readResults reads the results file the sandbox copied out. Lines carrying

@@ -150,6 +150,31 @@ func TestForgedResultsNeverPass(t *testing.T) {
 	}
 }
 
+// TestLostResultsSayWhy: when the sandbox could not bring the results file
+// back (the learner's code replaced it with a link), a case without a result
+// says why, instead of guessing that the code stopped the tests.
+func TestLostResultsSayWhy(t *testing.T) {
+	sb := &fakeSandbox{}
+	sb.play = func(cfg map[string]any, s sandbox.Spec) (*sandbox.Result, error) {
+		own := ".grader-" + cfg["nonce"].(string)
+		return &sandbox.Result{
+			Stdout:       preambleLine(cfg),
+			OutputErrors: []sandbox.OutputError{{Path: own + "/results.jsonl", Reason: "refused: a symbolic link (to /etc/passwd); only regular files are copied"}},
+		}, nil
+	}
+	ex, dir := fakeChecks(t, sb)
+	rep := runner.Run(t.Context(), ex, runner.Attempt{Dir: dir}, runner.Options{})
+	if got := statuses(rep); got["small"] != runner.Fail {
+		t.Fatalf("statuses %v, want small to fail", got)
+	}
+	msg := rep.Checks[2].Message
+	for _, want := range []string{"has no result", "did not come back from the sandbox", "a symbolic link (to /etc/passwd)"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("small: %q lacks %q", msg, want)
+		}
+	}
+}
+
 func TestLimitIsTheLearnersFailure(t *testing.T) {
 	sb := &fakeSandbox{}
 	sb.play = func(cfg map[string]any, s sandbox.Spec) (*sandbox.Result, error) {
