@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -63,6 +64,10 @@ func Kinds(dbs Databases, opts ...Option) runner.Kinds {
 type kinds struct {
 	dbs  Databases
 	refs refCache
+	// refRuns names each reference run's copy: a run interrupted at a
+	// check's deadline is tried again by the next check, which needs a
+	// fresh copy, not the dropped (or half-changed) one.
+	refRuns atomic.Int64
 }
 
 // ServiceConfig is the exercise's `services.postgres` block.

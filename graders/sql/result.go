@@ -122,7 +122,7 @@ func (c *refCache) result(ctx context.Context, k *kinds, a runner.Attempt, db *d
 	e := v.(*refEntry)
 	e.once.Do(func() {
 		if e.rs = c.load(key); e.rs == nil {
-			e.rs, e.err = k.reference(ctx, a, db, key, scripts)
+			e.rs, e.err = k.reference(ctx, a, db, scripts)
 			if e.err == nil {
 				c.store(key, e.rs)
 			}
@@ -178,11 +178,11 @@ func (c *refCache) store(key string, rs *resultSet) {
 	}
 }
 
-// reference runs the exercise's reference scripts on a copy of the data of
-// their own (named after key, the reference's) and returns the last result
-// set. The copy is dropped at once, not at the attempt's end.
-func (k *kinds) reference(ctx context.Context, a runner.Attempt, db *database, key string, scripts []script) (*resultSet, error) {
-	d, err := k.open(ctx, a, db, "reference/"+key)
+// reference runs the exercise's reference scripts on a fresh copy of the
+// data of their own and returns the last result set. The copy is dropped at
+// once, not at the attempt's end.
+func (k *kinds) reference(ctx context.Context, a runner.Attempt, db *database, scripts []script) (*resultSet, error) {
+	d, err := k.open(ctx, a, db, fmt.Sprintf("reference/%d", k.refRuns.Add(1)))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/backendroadmap/grader/runner"
 	"github.com/backendroadmap/grader/sandbox/attempt"
 	"github.com/backendroadmap/grader/sandbox/postgres"
@@ -205,5 +207,33 @@ func TestReferenceCachedOnDisk(t *testing.T) {
 		if got := clones.Load(); got != want {
 			t.Errorf("process %d cloned %d databases, want %d (the attempt's%s)", i+1, got, want, map[bool]string{true: " and the reference's", false: " only"}[want == 2])
 		}
+	}
+}
+
+// TestReferenceRunsOnAFreshCopyEachTime: a reference run interrupted at one
+// check's deadline is run again by the attempt's next check; that run needs
+// a copy of the data of its own, not the first run's (dropped) one.
+func TestReferenceRunsOnAFreshCopyEachTime(t *testing.T) {
+	k := &kinds{dbs: provider(t)}
+	db, err := loadDatabase(runner.Params{Files: shop.files, Service: func(name string, v any) error {
+		return yaml.Unmarshal([]byte(shop.services), v)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo := &runner.Memo{}
+	defer memo.Close()
+	a := runner.Attempt{Dir: t.TempDir(), Memo: memo}
+	scripts := []script{{name: "ref.sql", text: "DELETE FROM orders WHERE id = (SELECT min(id) FROM orders);\nSELECT count(*) FROM orders;"}}
+	first, err := k.reference(t.Context(), a, db, scripts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := k.reference(t.Context(), a, db, scripts)
+	if err != nil {
+		t.Fatalf("the attempt's second reference run: %v", err)
+	}
+	if d := diff(first, second, true); d != nil {
+		t.Errorf("the second run saw the first one's changes: %s", d.message(false))
 	}
 }
