@@ -171,6 +171,14 @@ type parser struct {
 	servicesUsed map[string]bool
 }
 
+// use records that a check reads the exercise's service name.
+func (p *parser) use(name string) {
+	if p.servicesUsed == nil {
+		p.servicesUsed = map[string]bool{}
+	}
+	p.servicesUsed[name] = true
+}
+
 func (p *parser) err() error {
 	if len(p.problems) == 0 {
 		return nil
@@ -488,6 +496,13 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 		}
 		return nil
 	}
+	if _, ok := kind.(runner.Elsewhere); ok {
+		// A build that does not link this kind cannot know which services
+		// it reads; the full build, which grades it, checks them all.
+		for name := range p.services {
+			p.use(name)
+		}
+	}
 	with := &cs.With
 	decode := func(v any) error { return decodeStrict(with, v) }
 	service := func(name string, v any) error {
@@ -495,10 +510,7 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 		if !ok {
 			return &serviceError{field: "services." + name, msg: fmt.Sprintf("required by %s (kind %s): declare the exercise's %s service", f, cs.Kind, name), missing: true}
 		}
-		if p.servicesUsed == nil {
-			p.servicesUsed = map[string]bool{}
-		}
-		p.servicesUsed[name] = true
+		p.use(name)
 		if err := decodeStrict(&n, v); err != nil {
 			var fe *fieldError
 			if errors.As(err, &fe) {
@@ -518,10 +530,7 @@ func (p *parser) compile(f string, cs checkSpec, dir fs.FS, kinds runner.Kinds) 
 		// the kind asked for them: one mistake, one problem.
 		for name := range d.Services() {
 			if _, declared := p.services[name]; declared {
-				if p.servicesUsed == nil {
-					p.servicesUsed = map[string]bool{}
-				}
-				p.servicesUsed[name] = true
+				p.use(name)
 			}
 		}
 	}
