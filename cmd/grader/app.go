@@ -10,21 +10,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/backendroadmap/grader/exercises"
-	browsergrader "github.com/backendroadmap/grader/graders/browser"
-	codegrader "github.com/backendroadmap/grader/graders/code"
-	composegrader "github.com/backendroadmap/grader/graders/compose"
-	dockergrader "github.com/backendroadmap/grader/graders/docker"
-	gitgrader "github.com/backendroadmap/grader/graders/git"
-	"github.com/backendroadmap/grader/graders/httpcheck"
-	kubegrader "github.com/backendroadmap/grader/graders/kube"
-	metricsgrader "github.com/backendroadmap/grader/graders/metrics"
-	redisgrader "github.com/backendroadmap/grader/graders/redis"
-	"github.com/backendroadmap/grader/graders/security"
-	sqlgrader "github.com/backendroadmap/grader/graders/sql"
-	workflowgrader "github.com/backendroadmap/grader/graders/workflow"
 	"github.com/backendroadmap/grader/progress"
 	"github.com/backendroadmap/grader/report"
-	"github.com/backendroadmap/grader/runner"
 )
 
 // app is one invocation of grader: its streams, environment and global flags.
@@ -33,6 +20,11 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// args is the command line after the program's name, which [app.handOff]
+	// passes on; exec replaces the process with another program (nil: it
+	// cannot).
+	args []string
+	exec func(path string, argv []string, extraEnv string) error
 
 	// Global flags.
 	catalogFlag string
@@ -50,35 +42,6 @@ type app struct {
 	log     zerolog.Logger
 	code    int  // exit code of a command that ran to a verdict
 	started bool // a command's own code began running
-}
-
-// kinds lists every kind of check this binary can grade; svc gives them
-// what they need from outside the process, on first use.
-func kinds(svc *services) runner.Kinds {
-	var sqlOpts []sqlgrader.Option
-	if svc.cacheDir != nil {
-		if dir, err := svc.cacheDir(); err == nil {
-			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
-		}
-	}
-	all, err := runner.MergeKinds([]runner.Kinds{
-		gitgrader.Kinds(),
-		sqlgrader.Kinds(svc, sqlOpts...),
-		redisgrader.Kinds(svc),
-		codegrader.Kinds(svc),
-		httpcheck.Kinds(svc),
-		security.Kinds(svc),
-		browsergrader.Kinds(svc),
-		dockergrader.Kinds(svc),
-		workflowgrader.Kinds(svc),
-		kubegrader.Kinds(),
-		metricsgrader.Kinds(svc),
-		composegrader.Kinds(svc),
-	}...)
-	if err != nil {
-		panic(err) // two families claim one kind name: a bug in this binary, which every test catches
-	}
-	return all
 }
 
 // catalogSource is the catalog named by --catalog or $GRADER_CATALOG, else

@@ -19,15 +19,20 @@ import (
 // repository, and reports the ratio: the speed targets are relative (within 4x
 // of `git status`; within 10x of `git log --oneline` on 5,000 commits), and a
 // ratio measured in one run does not depend on how fast the machine is.
+// grader is the lean build learners run; full-build is the same check by
+// grader-full, which links every kind: what the split saves.
 func BenchmarkCheckVsGit(b *testing.B) {
-	bin := graderBinary(b)
+	lean := graderBinary(b)
+	full := filepath.Join(filepath.Dir(lean), fullBinary)
 	for _, bc := range []struct {
 		name     string
+		bin      string
 		commits  int
 		baseline []string
 	}{
-		{"solved/vs-git-status", 0, []string{"status"}},
-		{"5000-commits/vs-git-log-oneline", 5000, []string{"log", "--oneline"}},
+		{"solved/vs-git-status", lean, 0, []string{"status"}},
+		{"solved-full-build/vs-git-status", full, 0, []string{"status"}},
+		{"5000-commits/vs-git-log-oneline", lean, 5000, []string{"log", "--oneline"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			ws := solvedWorkspace(b, bc.commits)
@@ -35,7 +40,7 @@ func BenchmarkCheckVsGit(b *testing.B) {
 			var grader, baseline time.Duration
 			n := 0
 			for b.Loop() {
-				grader += timed(b, env, ws, bin, "check")
+				grader += timed(b, env, ws, bc.bin, "check")
 				baseline += timed(b, env, ws, "git", bc.baseline...)
 				n++
 			}
@@ -59,21 +64,9 @@ func BenchmarkGradeInProcess(b *testing.B) {
 	}
 }
 
-var buildOnce = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "grader-bench-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "grader")
-	// Built as `make build` builds it: static, trimmed paths.
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
+// buildOnce builds grader as `make build` does: static, trimmed paths, the
+// lean grader with grader-full beside it.
+var buildOnce = sync.OnceValues(func() (string, error) { return buildPair(false) })
 
 func graderBinary(b *testing.B) string {
 	b.Helper()
@@ -161,13 +154,19 @@ func graderEnv(home string) []string {
 
 func embeddedExercise(b *testing.B, id string) *exercises.Exercise {
 	b.Helper()
-	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, kinds(&services{}))
+	return readExercise(b, kinds(&services{}), id)
+}
+
+// readExercise reads exercise id of the embedded catalog with ks.
+func readExercise(tb testing.TB, ks runner.Kinds, id string) *exercises.Exercise {
+	tb.Helper()
+	cat, err := exercises.NewCatalog(exercises.Embedded(), exercises.EmbeddedName, ks)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	ex, err := cat.Exercise(id)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return ex
 }

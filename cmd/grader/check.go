@@ -76,6 +76,9 @@ func (a *app) attempt(args []string, dir string) (*exercises.Exercise, *exercise
 	if err != nil {
 		return nil, nil, "", err
 	}
+	if err := a.handOff(ex); err != nil {
+		return nil, nil, "", err
+	}
 	if ex.IsGit() {
 		if _, err := os.Stat(filepath.Join(root, ".git")); err != nil {
 			return nil, nil, "", usagef("%s is not a git repository, and %s is graded from one: cd into the workspace 'grader start %s' made", root, ex.ID, ex.ID)

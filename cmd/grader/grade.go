@@ -67,6 +67,9 @@ JOB_COMPLETION_INDEX (from 0) and GRADER_SHARD_COUNT stand for --shard.`,
 			if err != nil {
 				return err
 			}
+			if err := a.handOff(ex); err != nil {
+				return err
+			}
 			if sh.Count > 1 {
 				all := subs
 				subs = nil

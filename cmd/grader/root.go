@@ -28,6 +28,9 @@ See 'grader help exit-codes' and 'grader help environment'.`,
 				return usagef("--color must be auto, always or never, not %q", a.colorFlag)
 			}
 			a.log = a.newLogger()
+			if by := a.getenv(handedOffEnv); by != "" && by != version {
+				a.log.Warn().Msgf("grader %s handed this command to %s %s: build both together with `make build`", by, fullBinary, version)
+			}
 			a.started = true
 			return nil
 		},

@@ -14,7 +14,7 @@ import (
 // run is the whole program behind main: it parses args, runs the command, and
 // returns the exit code. It reads no globals, so tests call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, args: args, exec: execReplacing}
 	a.svc = &services{getenv: getenv, cacheDir: a.cacheDir, logf: func(format string, args ...any) { a.log.Info().Msgf(format, args...) }}
 	// Whatever way grader ends (a verdict, an error, Ctrl-C), no container it
 	// started outlives it, and no attempt's database stays on a server.

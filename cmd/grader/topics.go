@@ -63,6 +63,9 @@ GRADER_IMAGE_MAP redirects the images exercises name (postgres:16, golang:1.26) 
                  pairs like postgres:16=grader-local/postgres:15,redis:7=... It
                  overrides $XDG_CONFIG_HOME/grader/images.json. For air-gapped
                  machines and registry mirrors.
+GRADER_FULL      the path of grader-full, the build with every kind of check, for
+                 a grader built lean ('make build' makes both). Default:
+                 grader-full next to grader, else on PATH.
 DOCKER_HOST      the Docker engine to use, as for the docker CLI.
 NO_COLOR         any non-empty value turns colour off (see https://no-color.org).
 CI               when set, logs on stderr are JSON lines even on a terminal.

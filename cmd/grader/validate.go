@@ -71,6 +71,9 @@ checks it names). With no id it validates the whole catalog.`,
 			if len(ids) == 0 {
 				ids = cat.IDs()
 			}
+			if err := a.handOff(readable(cat, ids)...); err != nil {
+				return err
+			}
 			tmp, err := os.MkdirTemp("", "grader-validate-")
 			if err != nil {
 				return infraf("making a scratch folder: %v", err)

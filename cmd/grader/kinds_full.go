@@ -1,0 +1,36 @@
+//go:build !lean
+
+package main
+
+import (
+	browsergrader "github.com/backendroadmap/grader/graders/browser"
+	composegrader "github.com/backendroadmap/grader/graders/compose"
+	dockergrader "github.com/backendroadmap/grader/graders/docker"
+	"github.com/backendroadmap/grader/graders/httpcheck"
+	kubegrader "github.com/backendroadmap/grader/graders/kube"
+	metricsgrader "github.com/backendroadmap/grader/graders/metrics"
+	"github.com/backendroadmap/grader/graders/security"
+	workflowgrader "github.com/backendroadmap/grader/graders/workflow"
+	"github.com/backendroadmap/grader/runner"
+)
+
+// kinds lists every kind of check this binary can grade; svc gives them
+// what they need from outside the process, on first use. This build links
+// them all.
+func kinds(svc *services) runner.Kinds {
+	return mustMerge(append(leanFamilies(svc), fullFamilies(svc)...))
+}
+
+// fullFamilies are the kinds the lean build leaves to grader-full.
+func fullFamilies(svc *services) []runner.Kinds {
+	return []runner.Kinds{
+		httpcheck.Kinds(svc),
+		security.Kinds(svc),
+		browsergrader.Kinds(svc),
+		dockergrader.Kinds(svc),
+		workflowgrader.Kinds(svc),
+		kubegrader.Kinds(),
+		metricsgrader.Kinds(svc),
+		composegrader.Kinds(svc),
+	}
+}

@@ -1,0 +1,6 @@
+//go:build race
+
+package main
+
+// raceBuild: this test binary runs with the race detector.
+const raceBuild = true
