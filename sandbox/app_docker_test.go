@@ -300,3 +300,33 @@ func fetch(t *testing.T, url string) (int, string) {
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
+
+// TestProbeThatDiesSaysWhy: a probe whose program dies at start (here, a
+// target with no port) is reported at once as grader's own failure, with
+// what it printed, after one replacement; neither container is left.
+func TestProbeThatDiesSaysWhy(t *testing.T) {
+	e := requireImage(t, appImage)
+	n, err := e.CreateNetwork(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.Remove(context.Background()) })
+	_, err = e.StartProbe(t.Context(), ProbeSpec{Image: appImage, Network: n, Target: "app"})
+	if err == nil {
+		t.Fatal("StartProbe of a probe that cannot start succeeded")
+	}
+	for _, want := range []string{"grader's probe did not start", "its container exited", "ValueError"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	rs, err := e.Leftovers(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Kind == "container" && r.Owner == e.owner && strings.HasPrefix(r.Name, "grader-probe-") {
+			t.Errorf("left behind: %v", r)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -68,13 +69,19 @@ type Probe struct {
 // JSON), with HOOKS=1 an HTTP receiver that records every request, and
 // with BROWSER set a second forwarder, to the browser's DevTools.
 const probeScript = `
-import base64, json, os, socket, sys, threading
+import base64, fcntl, json, os, socket, struct, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 def addr(s):
     host, port = s.rsplit(":", 1)
     return (host, int(port))
+def ifaddr(name):
+    # SIOCGIFADDR: the interface's own IPv4 address. Not the hostname's,
+    # which /etc/hosts gives, and which the engine rewrites in place when
+    # the probe joins the attempt's network, as this line may be running.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        return socket.inet_ntoa(fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", name.encode()))[20:24])
 TARGET = addr(os.environ["TARGET"])
-BIND = socket.gethostbyname(socket.gethostname())
+BIND = ifaddr("eth0")  # the default bridge: the probe is created on it, and joins the attempt's network later
 hooks, lock = [], threading.Lock()
 
 def pipe(a, b):
@@ -176,11 +183,25 @@ serve(%d, forward)
 `
 
 // StartProbe starts a probe on s.Network and waits until it answers on its
-// control port. Remove it with [Probe.Remove] (or [Engine.Close]).
+// control port. Remove it with [Probe.Remove] (or [Engine.Close]). A probe
+// that does not come up is grader's own failure, never the learner's: it is
+// replaced once, and the error says whether its container died and what it
+// printed.
 func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	if s.Network == nil || s.Target == "" {
 		return nil, invalidf("a probe needs a network and a target")
 	}
+	p, err := e.startProbe(ctx, s)
+	if errors.Is(err, errProbeDown) && ctx.Err() == nil {
+		p, err = e.startProbe(ctx, s)
+	}
+	return p, err
+}
+
+// errProbeDown is a probe container that started but never answered.
+var errProbeDown = errors.New("grader's probe did not start")
+
+func (e *Engine) startProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	env := []string{"TARGET=" + s.Target, "PYTHONDONTWRITEBYTECODE=1"}
 	var aliases []string
 	if s.Hooks {
@@ -221,15 +242,35 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	}
 	// The probe answers once python has bound its ports.
 	deadline := time.Now().Add(60 * time.Second) // python starts slowly while builds share the cores (CI saw 20 s pass)
+	looked := time.Now()
 	err = Poll(ctx, 20*time.Millisecond, func() (bool, error) {
 		_, _, err := p.Reachable(ctx)
-		if err != nil && time.Now().After(deadline) {
+		switch {
+		case err == nil:
+			return true, nil
+		case time.Now().After(deadline):
 			return false, err
+		case time.Since(looked) > time.Second:
+			// A probe that died will never answer: say so now.
+			looked = time.Now()
+			if exited, xerr := svc.Exited(ctx); xerr == nil && exited {
+				return false, err
+			}
 		}
-		return err == nil, nil
+		return false, nil
 	})
 	if err != nil {
-		return fail(fmt.Errorf("grader's probe did not start: %w", err))
+		if ctx.Err() != nil {
+			return fail(err)
+		}
+		why := "it did not answer"
+		if exited, xerr := svc.Exited(ctx); xerr == nil && exited {
+			why = "its container exited"
+		}
+		if tail := svc.LogTail(10); tail != "" {
+			why += "; it printed: " + tail
+		}
+		return fail(fmt.Errorf("%w (%s): %w", errProbeDown, why, err))
 	}
 	return p, nil
 }
