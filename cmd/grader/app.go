@@ -21,8 +21,7 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	// args is the command line after the program's name, which [app.handOff]
-	// passes on; exec replaces the process with another program (nil: it
-	// cannot).
+	// passes on; exec replaces the process with another program.
 	args []string
 	exec func(path string, argv []string, extraEnv string) error
 

@@ -59,7 +59,7 @@ func TestLeanPair(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := t.TempDir()
-	env := append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+home, "XDG_CACHE_HOME="+home, "NO_COLOR=1", "PATH="+filepath.Dir(os.Args[0])+":/usr/bin:/bin")
+	env := append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+home, "XDG_CACHE_HOME="+home, "NO_COLOR=1", "PATH=/usr/bin:/bin")
 	grader := func(dir, exe string, args ...string) (code int, stdout, stderr string) {
 		t.Helper()
 		cmd := exec.Command(exe, args...)
