@@ -6,6 +6,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/netip"
@@ -13,8 +14,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/moby/moby/client"
 	"time"
+
+	"github.com/moby/moby/client"
 )
 
 // appImage has python3: the apps here are small Python servers.
@@ -312,10 +314,11 @@ func TestProbeThatDiesSaysWhy(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = n.Remove(context.Background()) })
 	_, err = e.StartProbe(t.Context(), ProbeSpec{Image: appImage, Network: n, Target: "app"})
-	if err == nil {
-		t.Fatal("StartProbe of a probe that cannot start succeeded")
+	var se *StartError
+	if !errors.As(err, &se) || !se.Exited {
+		t.Fatalf("StartProbe of a probe that cannot start: %v; want a *StartError saying it exited", err)
 	}
-	for _, want := range []string{"grader's probe did not start", "its container exited", "ValueError"} {
+	for _, want := range []string{"grader's probe exited while starting", "ValueError"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -328,5 +331,41 @@ func TestProbeThatDiesSaysWhy(t *testing.T) {
 		if r.Kind == "container" && r.Owner == e.owner && strings.HasPrefix(r.Name, "grader-probe-") {
 			t.Errorf("left behind: %v", r)
 		}
+	}
+}
+
+// TestAwaitSaysWhy: a service that never answers is given up on at its
+// time, one that stops is given up on at once with its exit status, and
+// both errors carry what the container printed.
+func TestAwaitSaysWhy(t *testing.T) {
+	e := requireImage(t, appImage)
+	notYet := errors.New("not answering yet")
+	start := func(code string) *Service {
+		t.Helper()
+		svc, err := e.StartService(t.Context(), ServiceSpec{Service: "awaittest", Image: appImage, Cmd: []string{"python3", "-u", "-c", code}, Port: 8080})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = svc.Remove(context.Background()) })
+		return svc
+	}
+
+	slow := start("print('warming up'); import time; time.sleep(120)")
+	err := slow.Await(t.Context(), "the slow one", 50*time.Millisecond, 2*time.Second, func() error { return notYet })
+	var se *StartError
+	if !errors.As(err, &se) || se.Exited || !errors.Is(err, notYet) || !strings.Contains(se.Log, "warming up") ||
+		!strings.Contains(err.Error(), "the slow one did not answer within 2s") {
+		t.Errorf("a service that never answers: %v; want a timeout naming it, its last failure and its output", err)
+	}
+
+	dead := start("print('cannot start'); raise SystemExit(3)")
+	began := time.Now()
+	err = dead.Await(t.Context(), "the dead one", 50*time.Millisecond, time.Minute, func() error { return notYet })
+	if !errors.As(err, &se) || !se.Exited || se.Status != 3 || !strings.Contains(se.Log, "cannot start") ||
+		!strings.Contains(err.Error(), "the dead one exited while starting (status 3)") {
+		t.Errorf("a service that stopped: %v; want its exit status and its output", err)
+	}
+	if waited := time.Since(began); waited > 30*time.Second {
+		t.Errorf("a stopped service was waited on for %v: its minute should not be spent", waited)
 	}
 }

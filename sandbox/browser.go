@@ -203,40 +203,31 @@ func (e *Engine) addressOn(ctx context.Context, id string, n *Network) (netip.Ad
 // waitDevTools polls /json/version through the probe until Chromium
 // answers, the container dies, or browserStart passes.
 func (b *Browser) waitDevTools(ctx context.Context, addr string) error {
-	deadline := time.Now().Add(browserStart)
 	hc := &http.Client{Timeout: 2 * time.Second}
-	return Poll(ctx, 50*time.Millisecond, func() (bool, error) {
+	return b.service().Await(ctx, "the browser", 50*time.Millisecond, browserStart, func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/json/version", nil)
 		if err != nil {
-			return false, err
+			return err
 		}
 		resp, err := hc.Do(req)
-		if err == nil {
-			var v struct{ WebSocketDebuggerURL string }
-			err = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&v)
-			resp.Body.Close()
-			if err == nil && v.WebSocketDebuggerURL != "" {
-				return true, nil
-			}
+		if err != nil {
+			return err
 		}
-		if ctx.Err() != nil {
-			return false, ctx.Err()
+		defer resp.Body.Close()
+		var v struct{ WebSocketDebuggerURL string }
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&v); err != nil {
+			return err
 		}
-		in, ierr := b.e.api.ContainerInspect(ctx, b.id, client.ContainerInspectOptions{})
-		if ierr == nil && in.Container.State != nil && !in.Container.State.Running {
-			return false, fmt.Errorf("the browser exited while starting (status %d): %s", in.Container.State.ExitCode, b.logTail())
+		if v.WebSocketDebuggerURL == "" {
+			return errors.New("its DevTools answered with no webSocketDebuggerUrl")
 		}
-		if time.Now().After(deadline) {
-			return false, fmt.Errorf("the browser's DevTools did not answer within %s (%v): %s", browserStart, err, b.logTail())
-		}
-		return false, nil
+		return nil
 	})
 }
 
-// logTail is the end of what the browser container printed.
-func (b *Browser) logTail() string {
-	return (&Service{ID: b.id, e: b.e}).LogTail(15)
-}
+// service is the browser's container as a [Service], for its readiness
+// wait.
+func (b *Browser) service() *Service { return &Service{ID: b.id, e: b.e} }
 
 // Close disconnects and removes the browser's container. It is safe to
 // call more than once and with a cancelled context.

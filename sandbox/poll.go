@@ -12,6 +12,9 @@ import (
 // container that exited, a deadline passed, each with its own message), so
 // each caller keeps its diagnosis, while the loop, its pace and
 // cancellation live here. When ctx ends first, Poll returns ctx's error.
+// A service container's wait goes through [Service.Await], which adds the
+// diagnosis every container shares (it stopped, its time passed, what it
+// printed).
 func Poll(ctx context.Context, every time.Duration, try func() (done bool, err error)) error {
 	t := time.NewTimer(0)
 	defer t.Stop()

@@ -192,14 +192,12 @@ func (e *Engine) StartProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 		return nil, invalidf("a probe needs a network and a target")
 	}
 	p, err := e.startProbe(ctx, s)
-	if errors.Is(err, errProbeDown) && ctx.Err() == nil {
+	var down *StartError
+	if errors.As(err, &down) && ctx.Err() == nil {
 		p, err = e.startProbe(ctx, s)
 	}
 	return p, err
 }
-
-// errProbeDown is a probe container that started but never answered.
-var errProbeDown = errors.New("grader's probe did not start")
 
 func (e *Engine) startProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	env := []string{"TARGET=" + s.Target, "PYTHONDONTWRITEBYTECODE=1"}
@@ -240,37 +238,13 @@ func (e *Engine) startProbe(ctx context.Context, s ProbeSpec) (*Probe, error) {
 	if err := s.Network.Connect(ctx, svc.ID, aliases...); err != nil {
 		return fail(err)
 	}
-	// The probe answers once python has bound its ports.
-	deadline := time.Now().Add(60 * time.Second) // python starts slowly while builds share the cores (CI saw 20 s pass)
-	looked := time.Now()
-	err = Poll(ctx, 20*time.Millisecond, func() (bool, error) {
+	// The probe answers once python has bound its ports; python starts
+	// slowly while builds share the cores (CI saw 20 s pass).
+	if err := svc.Await(ctx, "grader's probe", 20*time.Millisecond, 60*time.Second, func() error {
 		_, _, err := p.Reachable(ctx)
-		switch {
-		case err == nil:
-			return true, nil
-		case time.Now().After(deadline):
-			return false, err
-		case time.Since(looked) > time.Second:
-			// A probe that died will never answer: say so now.
-			looked = time.Now()
-			if exited, xerr := svc.Exited(ctx); xerr == nil && exited {
-				return false, err
-			}
-		}
-		return false, nil
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return fail(err)
-		}
-		why := "it did not answer"
-		if exited, xerr := svc.Exited(ctx); xerr == nil && exited {
-			why = "its container exited"
-		}
-		if tail := svc.LogTail(10); tail != "" {
-			why += "; it printed: " + tail
-		}
-		return fail(fmt.Errorf("%w (%s): %w", errProbeDown, why, err))
+		return err
+	}); err != nil {
+		return fail(err)
 	}
 	return p, nil
 }

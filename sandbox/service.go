@@ -233,11 +233,83 @@ func (s *Service) Remove(ctx context.Context) error {
 // Exited reports whether the container has stopped (its service died while
 // starting, say); an engine failure is an error.
 func (s *Service) Exited(ctx context.Context) (bool, error) {
+	exited, _, err := s.state(ctx)
+	return exited, err
+}
+
+// state is whether the container has stopped, and its exit status if so.
+func (s *Service) state(ctx context.Context) (exited bool, status int, err error) {
 	in, err := s.e.api.ContainerInspect(ctx, s.ID, client.ContainerInspectOptions{})
 	if err != nil {
-		return false, s.e.engineErr("inspect "+short(s.ID), err)
+		return false, 0, s.e.engineErr("inspect "+short(s.ID), err)
 	}
-	return in.Container.State != nil && !in.Container.State.Running, nil
+	if st := in.Container.State; st != nil && !st.Running {
+		return true, st.ExitCode, nil
+	}
+	return false, 0, nil
+}
+
+// StartError is a container that did not come up: it stopped while
+// starting, or it did not answer within its time. Either way it ends with
+// what the container printed, which usually says why.
+type StartError struct {
+	What   string        // what was starting: "grader's probe", "the browser"
+	Exited bool          // it stopped (Status is its exit status); else it timed out
+	Status int           // the exit status, when Exited
+	Within time.Duration // the time it had, when not Exited
+	Err    error         // the last readiness failure
+	Log    string        // the last lines it printed
+}
+
+func (e *StartError) Error() string {
+	msg := fmt.Sprintf("%s did not answer within %s", e.What, e.Within)
+	if e.Exited {
+		msg = fmt.Sprintf("%s exited while starting (status %d)", e.What, e.Status)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if e.Log != "" {
+		msg += "; it printed:\n" + e.Log
+	}
+	return msg
+}
+
+// Unwrap returns the last readiness failure.
+func (e *StartError) Unwrap() error { return e.Err }
+
+// awaitLook is how often [Service.Await] asks the engine whether the
+// container still runs: often enough to report a dead one at once, rarely
+// enough not to load the engine while a slow one starts.
+const awaitLook = 500 * time.Millisecond
+
+// Await calls ready every `every` until it returns nil, the readiness wait
+// of everything the sandbox starts as a service. It gives up with a
+// [*StartError] when the container stops (a dead service never answers, so
+// it is not waited for) or timeout passes; when ctx ends, with ctx's error.
+func (s *Service) Await(ctx context.Context, what string, every, timeout time.Duration, ready func() error) error {
+	deadline := time.Now().Add(timeout)
+	looked := time.Now()
+	return Poll(ctx, every, func() (bool, error) {
+		err := ready()
+		if err == nil {
+			return true, nil
+		}
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		se := &StartError{What: what, Within: timeout, Err: err}
+		late := !time.Now().Before(deadline)
+		if late || time.Since(looked) >= awaitLook {
+			looked = time.Now()
+			se.Exited, se.Status, _ = s.state(ctx)
+		}
+		if !se.Exited && !late {
+			return false, nil
+		}
+		se.Log = s.LogTail(20)
+		return false, se
+	})
 }
 
 // LogTail returns the last lines (at most 64 KiB) the container printed,

@@ -501,42 +501,27 @@ func (s *Service) start(ctx context.Context, e *sandbox.Engine, ref string, extr
 // lines are not enough (the entrypoint starts PostgreSQL twice) and the
 // published port accepts connections before the server does.
 func (s *Service) waitReady(ctx context.Context, svc *sandbox.Service, dsn string) error {
-	id := svc.ID
 	timeout := s.StartTimeout
 	if timeout <= 0 {
 		timeout = DefaultStartTimeout
 	}
-	deadline := time.Now().Add(timeout)
-	tries := 0
-	return sandbox.Poll(ctx, 50*time.Millisecond, func() (bool, error) {
-		tries++
+	err := svc.Await(ctx, "PostgreSQL in container "+shortID(svc.ID), 50*time.Millisecond, timeout, func() error {
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
 		conn, err := pgx.Connect(cctx, dsn)
-		if err == nil {
-			_, err = conn.Exec(cctx, "SELECT 1")
-			_ = conn.Close(cctx)
+		if err != nil {
+			return err
 		}
-		cancel()
-		if err == nil {
-			return true, nil
-		}
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		exited := false
-		if tries%10 == 0 {
-			exited, _ = svc.Exited(ctx)
-		}
-		if !exited && !time.Now().After(deadline) {
-			return false, nil
-		}
-		what := fmt.Sprintf("PostgreSQL in container %s did not accept connections within %v", shortID(id), timeout)
-		if exited {
-			what = fmt.Sprintf("PostgreSQL container %s exited while starting", shortID(id))
-		}
-		return false, &sandbox.Error{Msg: what, Err: fmt.Errorf("%w; last lines of its log:\n%s", err, svc.LogTail(20)),
-			Hint: "the image must honour POSTGRES_PASSWORD and `postgres -c` arguments like the official postgres image"}
+		defer conn.Close(cctx)
+		_, err = conn.Exec(cctx, "SELECT 1")
+		return err
 	})
+	var se *sandbox.StartError
+	if errors.As(err, &se) {
+		return &sandbox.Error{Msg: "PostgreSQL did not start", Err: err,
+			Hint: "the image must honour POSTGRES_PASSWORD and `postgres -c` arguments like the official postgres image"}
+	}
+	return err
 }
 
 // secure replaces the bootstrap password (visible in the container's
