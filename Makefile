@@ -7,9 +7,10 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 # The binaries are static (no cgo): they run on any Linux without a matching
 # libc, and start without the dynamic loader, which every `grader check` pays.
-# grader is the lean build (tag lean): it links the git, SQL, Redis and code
-# kinds, and hands exercises of the others (and `serve`) to grader-full, built
-# beside it with every kind. A plain `go build ./cmd/grader` is the full one.
+# grader is the lean build (tag lean): it links the git kinds and no Docker
+# client, and hands every other exercise (and db, gc, serve, stop) to
+# grader-full, built beside it with every kind. A plain `go build
+# ./cmd/grader` is the full one.
 build: ## grader (lean) and grader-full, in bin/
 	CGO_ENABLED=0 $(GO) build -trimpath -tags lean -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/grader
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(dir $(BIN))grader-full ./cmd/grader

@@ -18,7 +18,8 @@ import (
 // attempt (a cold check). The targets are ratios measured in one run: warm at
 // least 4x faster than cold; the batch at least 10x faster per attempt; and,
 // since issue 12, a warm re-check under 100 ms (`make bench` judges them).
-// It also times the lean grader's warm re-check against grader-full's.
+// It also times the warm re-check a learner runs, the lean grader handing it
+// to grader-full, against grader-full run directly: what the hand-off costs.
 // Needs Docker and the local images (`make images`).
 func BenchmarkDatabaseCheck(b *testing.B) {
 	bin := graderBinary(b)
@@ -49,21 +50,22 @@ func BenchmarkDatabaseCheck(b *testing.B) {
 		b.ReportMetric(float64(tCold)/float64(tWarm), "x-faster")
 	})
 
-	// The same warm re-check by the lean grader and by grader-full, which
-	// links every kind: what the split saves a database learner.
+	// The same warm re-check through the lean grader, which hands it to
+	// grader-full, and by grader-full alone: the second process start a
+	// database learner pays for git checks that start in a third the time.
 	full := filepath.Join(filepath.Dir(bin), fullBinary)
-	b.Run("warm-lean/vs-warm-full-build", func(b *testing.B) {
-		var tLean, tFull time.Duration
+	b.Run("warm-handed-off/vs-warm-full-build", func(b *testing.B) {
+		var tPair, tFull time.Duration
 		n := 0
 		timed(b, env, ws, bin, "check") // the warm server up
 		for b.Loop() {
-			tLean += timed(b, env, ws, bin, "check")
+			tPair += timed(b, env, ws, bin, "check")
 			tFull += timed(b, env, ws, full, "check")
 			n++
 		}
-		b.ReportMetric(float64(tLean.Microseconds())/1e3/float64(n), "lean-ms/check")
+		b.ReportMetric(float64(tPair.Microseconds())/1e3/float64(n), "handed-off-ms/check")
 		b.ReportMetric(float64(tFull.Microseconds())/1e3/float64(n), "full-build-ms/check")
-		b.ReportMetric(float64(tFull)/float64(tLean), "x-faster")
+		b.ReportMetric(float64(tPair)/float64(tFull), "x-slower")
 	})
 
 	subs := make([]string, 100)

@@ -1,3 +1,5 @@
+//go:build !lean
+
 package main
 
 import (
@@ -27,8 +29,8 @@ type dbShell interface {
 func (a *app) dbCommand() *cobra.Command {
 	var dir, command string
 	cmd := &cobra.Command{
-		Use:   "db [ID]",
-		Short: "Open the exercise's database: the data every check starts from",
+		Use:   dbCmd.use,
+		Short: dbCmd.short,
 		Long: `db opens a fresh copy of a database exercise's data (its PostgreSQL or its
 Redis), the same every check starts from, so you can look at the tables or
 keys while you write your answer. Type SQL ending with ; (PostgreSQL) or

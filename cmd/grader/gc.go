@@ -1,3 +1,5 @@
+//go:build !lean
+
 package main
 
 import (
@@ -17,8 +19,8 @@ func (a *app) gcCommand() *cobra.Command {
 	var olderThan time.Duration
 	var dryRun bool
 	cmd := &cobra.Command{
-		Use:   "gc [--older-than DUR] [--dry-run]",
-		Short: "Remove containers, images, volumes and networks that grader left on Docker",
+		Use:   gcCmd.use,
+		Short: gcCmd.short,
 		Long: `gc removes every Docker container, volume and network labelled
 org.grader.managed=1, and every image grader built from a learner's Dockerfile, whichever grader process made it: what an interrupted or
 crashed check left behind, and the warm database kept between checks.

@@ -20,7 +20,7 @@ import (
 // binary learners run.
 func TestLeanBuildReadsEveryExercise(t *testing.T) {
 	svc := &services{}
-	full, lean := kinds(svc), leanKinds(svc)
+	full, lean := kinds(svc), leanKinds()
 	if got, want := slices.Sorted(maps.Keys(lean)), slices.Sorted(maps.Keys(full)); !slices.Equal(got, want) {
 		t.Fatalf("the lean build's kinds are\n%v\nthe full build's are\n%v\nkeep fullOnlyKinds in step with fullFamilies", got, want)
 	}
@@ -88,7 +88,7 @@ func newHandOffApp(t *testing.T, env map[string]string) *handOffApp {
 
 func leanExercise(t *testing.T, id string) *exercises.Exercise {
 	t.Helper()
-	return readExercise(t, leanKinds(&services{}), id)
+	return readExercise(t, leanKinds(), id)
 }
 
 // fakeFull is an executable file standing for grader-full.
@@ -107,8 +107,14 @@ func TestHandOff(t *testing.T) {
 
 	t.Run("an exercise the lean build grades stays", func(t *testing.T) {
 		h := newHandOffApp(t, map[string]string{fullEnv: full})
-		if err := h.handOff(leanExercise(t, "git-branching"), leanExercise(t, "sql-joins")); err != nil || h.ran != nil {
+		if err := h.handOff(leanExercise(t, "git-branching"), leanExercise(t, "git-rebase")); err != nil || h.ran != nil {
 			t.Fatalf("handOff = %v, ran %q; want nothing run", err, h.ran)
+		}
+	})
+	t.Run("a batch with one SQL exercise goes whole", func(t *testing.T) {
+		h := newHandOffApp(t, map[string]string{fullEnv: full})
+		if err := h.handOff(leanExercise(t, "git-branching"), leanExercise(t, "sql-joins")); err != nil || len(h.ran) == 0 || h.ran[0] != full {
+			t.Fatalf("handOff = %v, ran %q; want grader-full run", err, h.ran)
 		}
 	})
 	t.Run("an API exercise goes to grader-full with the same command line", func(t *testing.T) {

@@ -3,13 +3,18 @@
 package main
 
 import (
+	"path/filepath"
+
 	browsergrader "github.com/backendroadmap/grader/graders/browser"
+	codegrader "github.com/backendroadmap/grader/graders/code"
 	composegrader "github.com/backendroadmap/grader/graders/compose"
 	dockergrader "github.com/backendroadmap/grader/graders/docker"
 	"github.com/backendroadmap/grader/graders/httpcheck"
 	kubegrader "github.com/backendroadmap/grader/graders/kube"
 	metricsgrader "github.com/backendroadmap/grader/graders/metrics"
+	redisgrader "github.com/backendroadmap/grader/graders/redis"
 	"github.com/backendroadmap/grader/graders/security"
+	sqlgrader "github.com/backendroadmap/grader/graders/sql"
 	workflowgrader "github.com/backendroadmap/grader/graders/workflow"
 	"github.com/backendroadmap/grader/runner"
 )
@@ -21,12 +26,21 @@ const leanBuild = false
 // what they need from outside the process, on first use. This build links
 // them all.
 func kinds(svc *services) runner.Kinds {
-	return mustMerge(append(leanFamilies(svc), fullFamilies(svc)...))
+	return mustMerge(append(leanFamilies(), fullFamilies(svc)...))
 }
 
 // fullFamilies are the kinds the lean build leaves to grader-full.
 func fullFamilies(svc *services) []runner.Kinds {
+	var sqlOpts []sqlgrader.Option
+	if svc.cacheDir != nil {
+		if dir, err := svc.cacheDir(); err == nil {
+			sqlOpts = append(sqlOpts, sqlgrader.CacheDir(filepath.Join(dir, "sql-reference")))
+		}
+	}
 	return []runner.Kinds{
+		sqlgrader.Kinds(svc, sqlOpts...),
+		redisgrader.Kinds(svc),
+		codegrader.Kinds(svc),
 		httpcheck.Kinds(svc),
 		security.Kinds(svc),
 		browsergrader.Kinds(svc),

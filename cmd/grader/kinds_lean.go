@@ -7,7 +7,7 @@ import "github.com/backendroadmap/grader/runner"
 // leanBuild: this build leaves some kinds to grader-full.
 const leanBuild = true
 
-// kinds lists every kind of check this binary can read; svc gives them what
-// they need from outside the process, on first use. This build grades only
-// [leanFamilies] itself (see [fullBinary]).
-func kinds(svc *services) runner.Kinds { return leanKinds(svc) }
+// kinds lists every kind of check this binary can read. This build grades
+// only [leanFamilies] itself and hands the rest to grader-full (see
+// [fullBinary]), so it needs nothing of svc.
+func kinds(*services) runner.Kinds { return leanKinds() }

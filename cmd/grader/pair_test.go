@@ -43,7 +43,8 @@ func buildPair(race bool) (string, error) {
 
 // TestLeanPair runs the two binaries `make build` makes: the lean grader
 // grades a git exercise by itself, and hands an exercise whose kinds it
-// leaves out to grader-full, which alone can read those kinds' parameters;
+// leaves out to grader-full, which alone can read those kinds' parameters,
+// and the commands that need Docker, whose flags only grader-full knows;
 // without grader-full, that is an installation error saying what to do.
 func TestLeanPair(t *testing.T) {
 	if testing.Short() {
@@ -111,8 +112,18 @@ func TestLeanPair(t *testing.T) {
 		t.Fatalf("lean validate without grader-full: exit %d, want %d with what to do\nstderr:\n%s", code, exitInfra, stderr)
 	}
 
+	// Docker's commands are grader-full's, flags and all.
+	code, _, stderr = grader(home, lean, "gc", "--older-than", "-1s")
+	if code != exitInfra || !strings.Contains(stderr, "grader gc is left to grader-full") || !strings.Contains(stderr, "make build") {
+		t.Fatalf("lean gc without grader-full: exit %d, want %d with what to do\nstderr:\n%s", code, exitInfra, stderr)
+	}
+
 	if err := os.Link(filepath.Join(filepath.Dir(bin), fullBinary), filepath.Join(filepath.Dir(lean), fullBinary)); err != nil {
 		t.Fatal(err)
+	}
+	code, _, stderr = grader(home, lean, "gc", "--older-than", "-1s")
+	if code != exitUsage || !strings.Contains(stderr, "--older-than must not be negative") {
+		t.Fatalf("lean gc, handed to grader-full: exit %d, want %d from grader-full's flag check\nstderr:\n%s", code, exitUsage, stderr)
 	}
 	code, stdout, stderr = grader(home, lean, "validate", "--catalog", cat)
 	if code != exitUsage || !strings.Contains(stdout+stderr, "no-such-file.yaml") {

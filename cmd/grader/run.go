@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/backendroadmap/grader/fault"
-	"github.com/backendroadmap/grader/sandbox"
-	"github.com/backendroadmap/grader/sandbox/postgres"
 )
 
 // run is the whole program behind main: it parses args, runs the command, and
@@ -16,10 +14,6 @@ import (
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, args: args, exec: execReplacing}
 	a.svc = &services{getenv: getenv, cacheDir: a.cacheDir, logf: func(format string, args ...any) { a.log.Info().Msgf(format, args...) }}
-	// Whatever way grader ends (a verdict, an error, Ctrl-C), no container it
-	// started outlives it, and no attempt's database stays on a server.
-	defer sandbox.CloseAll()
-	defer postgres.CloseAll()
 	defer a.svc.close()
 	root := a.rootCommand()
 	root.SetArgs(args)

@@ -31,8 +31,8 @@ func (a *app) serveCommand() *cobra.Command {
 	var allowRepos []string
 	var maxUpload int64
 	cmd := &cobra.Command{
-		Use:   "serve [--addr HOST:PORT] [--database-url URL] [--workers N] [--no-api]",
-		Short: "Grade a class's submissions as a service: API, job queue, class page",
+		Use:   serveCmd.use,
+		Short: serveCmd.short,
 		Long: `serve runs grader as a service for a class. Submissions come in by upload
 (POST /api/submissions) or by a git push webhook (POST /api/webhooks/git);
 each is a job in a queue in PostgreSQL, so any number of 'grader serve'

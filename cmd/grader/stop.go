@@ -1,3 +1,5 @@
+//go:build !lean
+
 package main
 
 import (
@@ -11,8 +13,8 @@ import (
 // to free memory, or to start afresh after an image rebuild.
 func (a *app) stopCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "stop",
-		Short: "Stop the warm database server and code sandbox kept between checks",
+		Use:   stopCmd.use,
+		Short: stopCmd.short,
 		Long: `stop removes the containers grader check keeps running between one check
 and the next: the PostgreSQL server of database checks, and the sandbox that
 runs your code in programming exercises (reset between runs), so a second
