@@ -20,6 +20,13 @@
 // bonus, exec output never reaches the engine's json-file log. Images must
 // therefore provide `sleep`; the ones `make images` builds do.
 //
+// A run's files (up to [unpackMax]) go in through the command's own exec:
+// its stdin starts with their tar, which sh, dd and tar unpack as the
+// command's user before the command replaces them ([unpackScript]). The
+// engine's archive call costs as much as a whole exec on a slow engine, and
+// no code of the run's is in the container yet. Larger files, and an app's,
+// are copied in by the engine.
+//
 // [Engine.RunWarm] keeps the holder for a learner's next run of the same
 // image (their own checks, never a batch), hardened the same, reset between
 // runs and verified from the host's view of its cgroup; see warm.go.

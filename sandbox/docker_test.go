@@ -19,6 +19,8 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/backendroadmap/grader/fault"
 )
 
 // testImage is the public name the tests ask for; the repo's image map sends
@@ -146,6 +148,47 @@ func TestRunFilesEnvStdinAndExitCode(t *testing.T) {
 	if string(res.Stdout) != want || string(res.Stderr) != "err\n" || res.ExitCode != 3 || res.Limit != "" || res.Truncated {
 		t.Errorf("got stdout %q stderr %q exit %d limit %q truncated %v; want stdout %q stderr \"err\\n\" exit 3",
 			res.Stdout, res.Stderr, res.ExitCode, res.Limit, res.Truncated, want)
+	}
+}
+
+// TestFilesTooLargeForStdinStillArrive: files go in through the command's
+// stdin when they fit in unpackMax; past it, the engine copies them, and
+// the command's own stdin is the same either way.
+func TestFilesTooLargeForStdinStillArrive(t *testing.T) {
+	e := requireDocker(t)
+	big := bytes.Repeat([]byte("x"), unpackMax+1)
+	for _, tc := range []struct {
+		name  string
+		files fstest.MapFS
+	}{
+		{"small", fstest.MapFS{"f.bin": {Data: big[:1000], Mode: 0o755}}},
+		{"past unpackMax", fstest.MapFS{"f.bin": {Data: big, Mode: 0o755}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := mustRun(t, e, Spec{Cmd: sh(`wc -c < f.bin; test -x f.bin && echo executable; cat`), Files: tc.files,
+				Stdin: strings.NewReader("stdin\n")})
+			want := fmt.Sprintf("%d\nexecutable\nstdin\n", len(tc.files["f.bin"].Data))
+			if string(res.Stdout) != want || res.ExitCode != 0 {
+				t.Errorf("stdout %q exit %d, want %q and 0 (stderr %q)", res.Stdout, res.ExitCode, want, res.Stderr)
+			}
+		})
+	}
+}
+
+// TestFilesThatCannotBeUnpackedAreTheSandboxsFault: files larger than the
+// work dir cannot go in; that is an error of the sandbox's (exit 3), never a
+// result the command's verdict would be read from.
+func TestFilesThatCannotBeUnpackedAreTheSandboxsFault(t *testing.T) {
+	e := requireDocker(t)
+	res, err := e.Run(t.Context(), Spec{Image: testImage(), Cmd: sh(`echo ran`),
+		Files:  fstest.MapFS{"f.bin": {Data: bytes.Repeat([]byte("x"), int(2*MiB))}},
+		Limits: Limits{Work: 1 * MiB}})
+	var se *Error
+	if err == nil || !errors.As(err, &se) || se.Msg != "copy files into the sandbox" || se.Kind != fault.Infra {
+		t.Fatalf("Run = %+v, %v; want the sandbox's error copying the files in", res, err)
+	}
+	if !strings.Contains(err.Error(), "tar: f.bin") || strings.Contains(err.Error(), "grader-unpack") || !strings.Contains(se.Hint, "work folder") {
+		t.Errorf("error %q, hint %q: want the cause, and what to look at", err, se.Hint)
 	}
 }
 

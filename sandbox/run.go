@@ -60,7 +60,7 @@ func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
 	if err := e.ensureImage(ctx, s.Image, image); err != nil {
 		return nil, err
 	}
-	r := &run{e: e, s: &s, lim: lim, image: image, uid: uid, gid: gid, name: "grader-" + randomHex(6)}
+	r := &run{e: e, s: &s, lim: lim, image: image, uid: uid, gid: gid, name: "grader-" + randomHex(6), viaStdin: true}
 	defer func() {
 		if err == nil && r.judged {
 			e.removeLater(ctx, r)
@@ -105,6 +105,14 @@ type run struct {
 	// counters, frozen and without stopping it: what is left is only to
 	// remove it, which need not hold up the caller.
 	judged bool
+	// viaStdin sends the files in through the command's stdin (see
+	// [unpackScript]) when they fit: Run and RunWarm, whose command is one
+	// exec. An app's command restarts, so its files are copied in.
+	viaStdin bool
+	// unpack is the files' archive that the command's shell unpacks first,
+	// and unpackTag the word its failure is told by.
+	unpack    []byte
+	unpackTag string
 }
 
 func randomHex(n int) string {
@@ -212,6 +220,11 @@ func (r *run) copyIn(ctx context.Context) error {
 	if r.s.Files == nil && len(r.s.Inline) == 0 {
 		return nil // an empty copy still costs the engine ~100 ms
 	}
+	if r.viaStdin {
+		if ok, err := r.packForStdin(); ok || err != nil {
+			return err
+		}
+	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(tarInputs(pw, r.s.Files, r.s.Inline, r.uid, r.gid)) }()
 	_, err := e.api.CopyToContainer(ctx, r.id, client.CopyToContainerOptions{DestinationPath: workDir, Content: pr})
@@ -230,12 +243,13 @@ func (r *run) copyIn(ctx context.Context) error {
 // freezes the container, copies outputs out and reads the engine's verdict.
 func (r *run) exec(ctx context.Context) (*Result, error) {
 	e := r.e
+	cmd, stdin := r.command()
 	ex, err := e.api.ExecCreate(ctx, r.id, client.ExecCreateOptions{
 		User:         r.s.user(),
 		Env:          r.s.Env,
 		WorkingDir:   r.s.workDir(),
-		Cmd:          r.s.Cmd,
-		AttachStdin:  r.s.Stdin != nil,
+		Cmd:          cmd,
+		AttachStdin:  stdin != nil,
 		AttachStdout: true,
 		AttachStderr: true,
 	})
@@ -251,9 +265,9 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	closeStream := func() { closeOnce.Do(att.Close) }
 	defer closeStream()
 
-	if r.s.Stdin != nil {
+	if stdin != nil {
 		go func() {
-			_, _ = io.Copy(att.Conn, r.s.Stdin)
+			_, _ = io.Copy(att.Conn, stdin)
 			_ = att.CloseWrite()
 		}()
 	}
@@ -362,6 +376,9 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	}
 	res.Limit = reason
 	res.Stdout, res.Stderr, res.Truncated = out.result()
+	if err := r.unpackError(res); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

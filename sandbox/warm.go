@@ -257,7 +257,7 @@ func (e *Engine) RunWarm(ctx context.Context, s Spec, w Warm) (*Result, error) {
 	labels[LabelWarmSandbox], labels[LabelWarmSlot], labels[LabelWarmConfig] = key, slot, config
 	statePath := filepath.Join(dir, "warm-"+slot+".json")
 	r := &run{e: e, s: &s, lim: lim, image: ref, uid: uid, gid: gid,
-		warm: &warmRun{labels: labels, idle: w}}
+		warm: &warmRun{labels: labels, idle: w}, viaStdin: true}
 
 	st := readWarmState(statePath)
 	r.id = e.claimWarm(ctx, slot, config, st, time.Duration(limit-1)*time.Second)
