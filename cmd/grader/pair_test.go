@@ -118,8 +118,24 @@ func TestLeanPair(t *testing.T) {
 		t.Fatalf("lean gc without grader-full: exit %d, want %d with what to do\nstderr:\n%s", code, exitInfra, stderr)
 	}
 
+	// Their help is the summary alone, and says where the rest is.
+	for _, args := range [][]string{{"help", "gc"}, {"gc", "--help"}} {
+		code, stdout, stderr = grader(home, lean, args...)
+		if code != 0 || !strings.Contains(stdout, gcCmd.short) || strings.Contains(stdout, "Only resources grader labelled") ||
+			!strings.Contains(stderr, "grader-full, which was not found") {
+			t.Fatalf("lean %v without grader-full: exit %d, want 0 with the summary and a note\nstdout:\n%s\nstderr:\n%s", args, code, stdout, stderr)
+		}
+	}
+
 	if err := os.Link(filepath.Join(filepath.Dir(bin), fullBinary), filepath.Join(filepath.Dir(lean), fullBinary)); err != nil {
 		t.Fatal(err)
+	}
+	// With grader-full, it is grader-full's whole help, flags and all.
+	for _, args := range [][]string{{"help", "gc"}, {"gc", "--help"}} {
+		code, stdout, stderr = grader(home, lean, args...)
+		if code != 0 || !strings.Contains(stdout, "Only resources grader labelled") || !strings.Contains(stdout, "--dry-run ") {
+			t.Fatalf("lean %v, handed to grader-full: exit %d, want grader-full's help with the flags\nstdout:\n%s\nstderr:\n%s", args, code, stdout, stderr)
+		}
 	}
 	code, _, stderr = grader(home, lean, "gc", "--older-than", "-1s")
 	if code != exitUsage || !strings.Contains(stderr, "--older-than must not be negative") {
