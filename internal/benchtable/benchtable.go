@@ -48,6 +48,8 @@ var Targets = []Target{
 	{Scenario: "cmd/grader DatabaseCheck/warm/vs-cold", Metric: "warm-ms/check", Max: 100, Why: "a warm SQL re-check under 100 ms"},
 	{Scenario: "cmd/grader DatabaseCheck/warm/vs-cold", Metric: "x-faster", Min: 4, Why: "warm at least 4x faster than cold"},
 	{Scenario: "cmd/grader DatabaseCheck/batch-100/vs-container-per-attempt", Metric: "x-faster", Min: 10, Why: "a batch at least 10x faster per attempt"},
+	{Scenario: "cmd/grader WarmCodeCheck/py-fizzbuzz/warm/vs-bare", Metric: "warm-ms", Max: 500, Why: "a learner's warm re-check of py-fizzbuzz under 0.5 s"},
+	{Scenario: "cmd/grader WarmCodeCheck/go-temperature/warm/vs-bare", Metric: "warm-ms", Max: 1500, Why: "a learner's warm re-check of a Go exercise under 1.5 s"},
 	{Scenario: "graders/code Batch/fresh-jobs-1/vs-docker-run", Metric: "x-docker-run", Min: 0.8, Why: "a batch at 80% of bare docker run's rate or better"},
 	{Scenario: "graders/code Batch/fresh-jobs-2/vs-docker-run", Metric: "x-docker-run", Min: 0.8, Why: "a batch at 80% of bare docker run's rate or better"},
 	{Scenario: "graders/code Batch/fresh-jobs-4/vs-docker-run", Metric: "x-docker-run", Min: 0.8, Why: "a batch at 80% of bare docker run's rate or better"},

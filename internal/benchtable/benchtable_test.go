@@ -56,6 +56,7 @@ func TestPairing(t *testing.T) {
 		{"cmd/grader DatabaseCheck/batch-100/vs-container-per-attempt", "batch-ms/attempt", "fresh-container-ms/attempt", "x-faster"},
 		{"cmd/grader ServerCheck", "check-ms", "floor-ms", "x-floor"},
 		{"cmd/grader SecurityCheck", "sec-sqli-ms", "api-todo-ms", "x-api-todo"},
+		{"cmd/grader WarmCodeCheck/py-fizzbuzz/warm/vs-bare", "warm-ms", "bare-ms", "x-bare"},
 		{"graders/code CodeCheck", "ns/op", "host-ms/op", "x-host"},
 		{"graders/code Batch/fresh-jobs-1/vs-docker-run", "submissions/s", "docker-run/s", "x-docker-run"},
 		{"graders/code WarmCodeCheck/vs-fresh-container", "warm-ms/check", "fresh-container-ms/check", "x-faster"},
@@ -67,8 +68,8 @@ func TestPairing(t *testing.T) {
 			t.Errorf("%s: value, baseline, ratio = %q, want %q", c.row, got, [3]string{c.value, c.baseline, c.ratio})
 		}
 	}
-	if len(tab.Rows) != 13 {
-		t.Errorf("%d rows, want 11 (one a scenario, runs merged)", len(tab.Rows))
+	if len(tab.Rows) != 15 {
+		t.Errorf("%d rows, want 15 (one a scenario, runs merged)", len(tab.Rows))
 	}
 }
 
@@ -91,6 +92,8 @@ func TestTargets(t *testing.T) {
 		"cmd/grader DatabaseCheck/warm/vs-cold warm-ms/check":                  true, // median 99 < 100
 		"cmd/grader DatabaseCheck/warm/vs-cold x-faster":                       true,
 		"cmd/grader DatabaseCheck/batch-100/vs-container-per-attempt x-faster": true,
+		"cmd/grader WarmCodeCheck/py-fizzbuzz/warm/vs-bare warm-ms":            true,  // 285.6 < 500
+		"cmd/grader WarmCodeCheck/go-temperature/warm/vs-bare warm-ms":         false, // 2690 >= 1500
 		"graders/code Batch/fresh-jobs-1/vs-docker-run x-docker-run":           false, // 0.716 < 0.8
 		"graders/code Batch/fresh-jobs-2/vs-docker-run x-docker-run":           true,
 		"graders/code Batch/fresh-jobs-4/vs-docker-run x-docker-run":           true,
@@ -109,8 +112,8 @@ func TestTargets(t *testing.T) {
 			t.Errorf("%s: met = %v (judged %v), want %v", k, g, ok, met)
 		}
 	}
-	if tab.Missed != 2 {
-		t.Errorf("missed = %d, want 2", tab.Missed)
+	if tab.Missed != 3 {
+		t.Errorf("missed = %d, want 3", tab.Missed)
 	}
 	if len(tab.NotRun) != 1 || !strings.Contains(tab.NotRun[0].Metric, "NotYet") {
 		t.Errorf("not run = %+v, want the NotYet target", tab.NotRun)
@@ -131,7 +134,8 @@ func TestText(t *testing.T) {
 		"warm 99 ms", "cold 3930 ms", "warm-ms/check < 100: met",
 		"0.58 submissions/s", "op 1912 ms",
 		"0.72x docker-run", "x-docker-run >= 0.8: MISSED",
-		"targets: 6 met, 2 missed, 0 not measured",
+		"warm 286 ms", "bare 323 ms", "0.88x bare", "warm-ms < 1500: MISSED",
+		"targets: 7 met, 3 missed, 0 not measured",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("table lacks %q:\n%s", want, s)
@@ -152,8 +156,8 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if len(got.Rows) != 13 || got.Missed != 2 {
-		t.Fatalf("%d rows, %d missed; want 13, 2", len(got.Rows), got.Missed)
+	if len(got.Rows) != 15 || got.Missed != 3 {
+		t.Fatalf("%d rows, %d missed; want 15, 3", len(got.Rows), got.Missed)
 	}
 	if v := got.Rows[0].Metrics["git-ns/op"]; v != 3392976 {
 		t.Errorf("git-ns/op = %v, want the median 3392976 as go test printed it", v)
