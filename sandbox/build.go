@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"regexp"
@@ -47,6 +48,12 @@ type BuildSpec struct {
 	MaxContext int64
 	// Output is how much of the build's output is kept. Default 1 MiB.
 	Output int64
+	// Replace gives files of Dir (slash-separated paths) the content the
+	// build sees instead of their own: the change a check makes before a
+	// rebuild, with nothing copied or written in the learner's folder. A
+	// path the context leaves out (.dockerignore) stays out; the Dockerfile
+	// is read from here when it is listed.
+	Replace map[string][]byte
 	// CacheFrom, when set, lets the build reuse the layers of that image's
 	// own build, and no other image's: the legacy builder's --cache-from
 	// takes a cached step only from the listed images' ancestry. How a
@@ -61,6 +68,8 @@ const (
 	DefaultBuildTimeout = 3 * time.Minute
 	DefaultBuildContext = 32 * MiB
 	maxContextFiles     = 5000
+	// maxDockerfile bounds the Dockerfile read to parse it.
+	maxDockerfile = 1 << 20
 )
 
 // BuildFailure is a build that failed through the learner's Dockerfile or
@@ -168,12 +177,12 @@ func (e *Engine) BuildImage(ctx context.Context, s BuildSpec) (*Image, error) {
 		return nil, fmt.Errorf("open the build context: %w", err)
 	}
 	defer root.Close()
-	src, err := fs.ReadFile(root.FS(), s.Dockerfile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &BuildFailure{Msg: fmt.Sprintf("There is no %s in your folder: write one (it starts with FROM and a base image).", s.Dockerfile)}
-	}
-	if err != nil {
-		return nil, &BuildFailure{Msg: fmt.Sprintf("%s cannot be read: %v", s.Dockerfile, err)}
+	src, ok := s.Replace[s.Dockerfile]
+	if !ok {
+		var failure *BuildFailure
+		if src, failure = readDockerfile(root, s.Dockerfile); failure != nil {
+			return nil, failure
+		}
 	}
 	df, err := ParseDockerfile(src)
 	if err != nil {
@@ -241,10 +250,14 @@ func (e *Engine) BuildImage(ctx context.Context, s BuildSpec) (*Image, error) {
 		}
 		i = j
 	}
-	rewritten := df.rewriteFrom(func(img string) string { return mapped[img] })
+	replace := maps.Clone(s.Replace)
+	if replace == nil {
+		replace = map[string][]byte{}
+	}
+	replace[s.Dockerfile] = df.rewriteFrom(func(img string) string { return mapped[img] })
 
 	var ctxTar bytes.Buffer
-	if why, err := BuildContext(root, s.Dockerfile, rewritten, s.MaxContext, &ctxTar); err != nil {
+	if why, err := BuildContext(root, s.Dockerfile, replace, s.MaxContext, &ctxTar); err != nil {
 		return nil, err
 	} else if why != "" {
 		return nil, &BuildFailure{Msg: why}
@@ -748,14 +761,37 @@ func readLayer(r io.Reader, want map[string][]int, layers map[int]*Layer) error 
 	return nil
 }
 
+// readDockerfile reads the Dockerfile at name in root, at most
+// [maxDockerfile] bytes; what stops it is the learner's to fix.
+func readDockerfile(root *os.Root, name string) ([]byte, *BuildFailure) {
+	f, err := root.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &BuildFailure{Msg: fmt.Sprintf("There is no %s in your folder: write one (it starts with FROM and a base image).", name)}
+	}
+	if err != nil {
+		return nil, &BuildFailure{Msg: fmt.Sprintf("%s cannot be read: %v", name, err)}
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, maxDockerfile+1))
+	if err != nil {
+		return nil, &BuildFailure{Msg: fmt.Sprintf("%s cannot be read: %v", name, err)}
+	}
+	if len(src) > maxDockerfile {
+		return nil, &BuildFailure{Msg: fmt.Sprintf("%s is larger than %d MiB: a Dockerfile is a few dozen lines.", name, maxDockerfile>>20)}
+	}
+	return src, nil
+}
+
 // BuildContext writes the build context of root as `docker build .` sends
 // it to w: every file, folder and link, .git included, less what
 // .dockerignore excludes (the Dockerfile and .dockerignore always go, as
-// the docker CLI sends them), with dockerfile (the path of the Dockerfile)
-// holding content instead of the file's own. grader's own folders
-// (.grader, .grader-*) stay out. A context above maxBytes or with too many
-// files is a learner-facing reason, with nothing written.
-func BuildContext(root *os.Root, dockerfile string, content []byte, maxBytes int64, w io.Writer) (why string, err error) {
+// the docker CLI sends them). A path of replace (the Dockerfile at
+// dockerfile among them, for its FROM lines rewritten) goes in as a
+// regular file holding that content instead of its own, if the context
+// holds it. grader's own folders (.grader, .grader-*) stay out. A context
+// above maxBytes or with too many files is a learner-facing reason, with
+// nothing written.
+func BuildContext(root *os.Root, dockerfile string, replace map[string][]byte, maxBytes int64, w io.Writer) (why string, err error) {
 	var patterns []string
 	if f, err := root.Open(".dockerignore"); err == nil {
 		patterns, err = ignorefile.ReadAll(f)
@@ -804,7 +840,10 @@ func BuildContext(root *os.Root, dockerfile string, content []byte, maxBytes int
 				return "", fmt.Errorf("read the build context: %w", err)
 			}
 			en := entry{name: name, info: fi}
+			content, replaced := replace[name]
 			switch {
+			case replaced && !fi.IsDir():
+				size += int64(len(content))
 			case fi.Mode()&fs.ModeSymlink != 0:
 				if en.link, err = root.Readlink(name); err != nil {
 					return "", fmt.Errorf("read the build context: %w", err)
@@ -843,7 +882,10 @@ func BuildContext(root *os.Root, dockerfile string, content []byte, maxBytes int
 		if en.info.IsDir() {
 			h.Name += "/"
 		}
-		if en.name == dockerfile {
+		if content, ok := replace[en.name]; ok && !en.info.IsDir() {
+			if h.Typeflag != tar.TypeReg {
+				h.Typeflag, h.Linkname, h.Mode = tar.TypeReg, "", 0o644
+			}
 			h.Size = int64(len(content))
 			if err := tw.WriteHeader(h); err != nil {
 				return "", err

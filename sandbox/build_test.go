@@ -78,7 +78,9 @@ func TestResolveFrom(t *testing.T) {
 // TestBuildContextIsWhatDockerBuildSends: .git goes unless .dockerignore
 // says otherwise, exceptions (!) reach into excluded folders, the
 // Dockerfile and .dockerignore always go (with the Dockerfile's content
-// replaced), grader's own folder never does.
+// replaced), grader's own folder never does. A replaced file goes in with
+// its new content, a replaced link as a regular file, and a replaced path
+// that .dockerignore excludes stays out.
 func TestBuildContextIsWhatDockerBuildSends(t *testing.T) {
 	dir := t.TempDir()
 	for name, body := range map[string]string{
@@ -108,7 +110,13 @@ func TestBuildContextIsWhatDockerBuildSends(t *testing.T) {
 	}
 	defer root.Close()
 	var buf bytes.Buffer
-	if why, err := BuildContext(root, "Dockerfile", []byte("FROM local/python:3.11\n"), 1<<20, &buf); why != "" || err != nil {
+	replace := map[string][]byte{
+		"Dockerfile":  []byte("FROM local/python:3.11\n"),
+		"app.py":      []byte("print(1)\n# changed\n"),
+		"link.py":     []byte("print(2)\n"),
+		"secrets.env": []byte("KEY=2\n"),
+	}
+	if why, err := BuildContext(root, "Dockerfile", replace, 1<<20, &buf); why != "" || err != nil {
 		t.Fatalf("BuildContext: %q, %v", why, err)
 	}
 	got := map[string]string{}
@@ -128,8 +136,8 @@ func TestBuildContextIsWhatDockerBuildSends(t *testing.T) {
 		}
 	}
 	for name, want := range map[string]string{
-		"Dockerfile": "FROM local/python:3.11\n", ".dockerignore": "", "app.py": "print(1)\n", ".git/HEAD": "ref: refs/heads/main\n",
-		"docs/keep.md": "keep", "link.py": "-> app.py",
+		"Dockerfile": "FROM local/python:3.11\n", ".dockerignore": "", "app.py": "print(1)\n# changed\n", ".git/HEAD": "ref: refs/heads/main\n",
+		"docs/keep.md": "keep", "link.py": "print(2)\n",
 	} {
 		if g, ok := got[name]; !ok || (want != "" && g != want) {
 			t.Errorf("context %s = %q (present %v), want %q", name, g, ok, want)
@@ -180,5 +188,32 @@ func TestImageSteps(t *testing.T) {
 	got := img.Steps()
 	if len(got) != 3 || got[0].Cached || !got[1].Cached || got[1].Instruction != "COPY requirements.txt ." || got[2].Cached {
 		t.Errorf("Steps = %+v", got)
+	}
+}
+
+// TestDockerfileIsReadBounded: a Dockerfile is read up to 1 MiB; a larger
+// one is the learner's failure, saying so, and is never read whole.
+func TestDockerfileIsReadBounded(t *testing.T) {
+	dir := t.TempDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if _, f := readDockerfile(root, "Dockerfile"); f == nil || !strings.Contains(f.Msg, "There is no Dockerfile") {
+		t.Errorf("no Dockerfile: %+v", f)
+	}
+	big := append([]byte("FROM python:3.11\n"), bytes.Repeat([]byte("# padding\n"), maxDockerfile/10)...)
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if src, f := readDockerfile(root, "Dockerfile"); f == nil || !strings.Contains(f.Msg, "larger than 1 MiB") || src != nil {
+		t.Errorf("a %d-byte Dockerfile: %d bytes read, %+v", len(big), len(src), f)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), big[:17], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if src, f := readDockerfile(root, "Dockerfile"); f != nil || string(src) != "FROM python:3.11\n" {
+		t.Errorf("a one-line Dockerfile: %q, %+v", src, f)
 	}
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -125,67 +123,42 @@ func sortedKeys(m map[string]string) []string {
 // requirements list, never an archive.
 const maxAppended = 4 << 20
 
-// appendTo adds each text of add to its file in the copy dst of a's
-// workspace. The copy holds the learner's symbolic links as they were, so
-// the old text is read from the workspace with [runner.Attempt.ReadFile]
-// (a regular file, no link followed, bounded) and the new file written
-// through an [os.Root] of the copy in place of whatever was there: a link
-// to a host file is neither read nor written through.
-func appendTo(a runner.Attempt, dst string, add map[string]string) error {
-	root, err := os.OpenRoot(dst)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
+// appended is what each file of add holds for the rebuild: its text in a's
+// workspace, read with [runner.Attempt.ReadFile] (a regular file, no link
+// followed, bounded), then add's. The build sees it in place of the file
+// ([sandbox.BuildSpec.Replace]); nothing is copied or written, so a link
+// to a host file is neither read nor written through, and a folder of any
+// size costs nothing before the build context's own limits.
+func appended(a runner.Attempt, add map[string]string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(add))
 	for _, f := range sortedKeys(add) {
 		old, err := a.ReadFile(f, maxAppended)
 		var fe *runner.FileError
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return runner.Failure("There is no %s in your folder: the check changes it and rebuilds.", f)
+			return nil, runner.Failure("There is no %s in your folder: the check changes it and rebuilds.", f)
 		case errors.As(err, &fe):
-			return runner.Failure("%s (the check changes it and rebuilds)", fe.Error())
+			return nil, runner.Failure("%s (the check changes it and rebuilds)", fe.Error())
 		case err != nil:
-			return err
+			return nil, err
 		}
-		name := filepath.FromSlash(f)
-		if err := root.Remove(name); err != nil {
-			return runner.Failure("%s cannot be changed for the rebuild: %v", f, err)
-		}
-		if err := root.WriteFile(name, append(append(old, '\n'), add[f]...), 0o644); err != nil {
-			return runner.Failure("%s cannot be changed for the rebuild: %v", f, err)
-		}
+		out[f] = append(append(old, '\n'), add[f]...)
 	}
-	return nil
+	return out, nil
 }
 
-// rebuild builds a copy of the workspace with p's change, allowed to reuse
-// the layers of first's build only, and returns its steps. The copy is the
-// grader's, in a folder of its own, removed after.
+// rebuild builds a's workspace with p's change, allowed to reuse the
+// layers of first's build only, and returns its steps.
 func (k *kinds) rebuild(ctx context.Context, a runner.Attempt, p *cacheParams, first *sandbox.Image) ([]sandbox.BuildStep, error) {
 	eng, err := k.engine.DockerEngine(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "grader-rebuild-")
+	changed, err := appended(a, p.Append)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	dst := filepath.Join(tmp, "ws")
-	root, err := os.OpenRoot(a.Dir)
-	if err != nil {
-		return nil, err
-	}
-	err = os.CopyFS(dst, root.FS())
-	root.Close()
-	if err != nil {
-		return nil, runner.Failure("Your folder cannot be copied for the rebuild: %v (a symbolic link? keep only regular files and folders)", err)
-	}
-	if err := appendTo(a, dst, p.Append); err != nil {
-		return nil, err
-	}
-	img, err := eng.BuildImage(ctx, sandbox.BuildSpec{Dir: dst, Dockerfile: p.file(), Timeout: p.timeout(), CacheFrom: first})
+	img, err := eng.BuildImage(ctx, sandbox.BuildSpec{Dir: a.Dir, Dockerfile: p.file(), Timeout: p.timeout(), CacheFrom: first, Replace: changed})
 	if img != nil {
 		defer func() {
 			cctx, cancel := context.WithTimeout(context.Background(), time.Minute)
