@@ -81,7 +81,8 @@ func (e *Engine) Run(ctx context.Context, s Spec) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	defer release() // before the removal: the command's cores are free
+	r.endTurn = sync.OnceFunc(release)
+	defer r.endTurn() // before the removal: the command's cores are free
 	return r.exec(ctx)
 }
 
@@ -113,6 +114,10 @@ type run struct {
 	// and unpackTag the word its failure is told by.
 	unpack    []byte
 	unpackTag string
+	// endTurn, when set, gives back the run's turn for the cores: once its
+	// processes are frozen they use none, and the next run's command can
+	// start while this one's outputs are copied out.
+	endTurn func()
 }
 
 func randomHex(n int) string {
@@ -320,6 +325,9 @@ func (r *run) exec(ctx context.Context) (*Result, error) {
 	pctx, cancelFreeze := context.WithTimeout(context.WithoutCancel(ctx), freezeTimeout)
 	frozen := e.freeze(pctx, r.id) == nil
 	cancelFreeze()
+	if frozen && r.endTurn != nil {
+		r.endTurn()
+	}
 	closeStream()
 	if !streamEnded {
 		select { // the copy returns once the stream is closed

@@ -1,12 +1,19 @@
 package sandbox
 
 import (
+	"archive/tar"
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/volume"
 	"github.com/moby/moby/client"
 )
@@ -144,5 +151,81 @@ func TestWaitingForATurnEndsWithTheContext(t *testing.T) {
 		if _, err := free.takeTurn(t.Context(), 2); err != nil { // never released: no queue
 			t.Fatal(err)
 		}
+	}
+}
+
+// frozenAPI plays an engine whose commands end at once, and where copying
+// the first run's outputs out waits until a second run's command has
+// started, or a second has passed.
+type frozenAPI struct {
+	busyAPI
+	execs      atomic.Int32
+	second     chan struct{} // closed when the second command starts
+	overlapped atomic.Bool   // the first copy-out saw the second command start
+	copies     atomic.Int32
+}
+
+func (f *frozenAPI) ExecCreate(_ context.Context, id string, _ client.ExecCreateOptions) (client.ExecCreateResult, error) {
+	if f.execs.Add(1) == 2 {
+		close(f.second)
+	}
+	return client.ExecCreateResult{ID: "exec-" + id}, nil
+}
+
+func (f *frozenAPI) ExecAttach(context.Context, string, client.ExecAttachOptions) (client.ExecAttachResult, error) {
+	conn, peer := net.Pipe()
+	peer.Close() // the command wrote nothing and exited
+	return client.ExecAttachResult{HijackedResponse: client.HijackedResponse{Conn: conn, Reader: bufio.NewReader(conn)}}, nil
+}
+
+func (f *frozenAPI) ExecInspect(context.Context, string, client.ExecInspectOptions) (client.ExecInspectResult, error) {
+	return client.ExecInspectResult{Running: false, ExitCode: 0}, nil
+}
+
+func (f *frozenAPI) ContainerPause(context.Context, string, client.ContainerPauseOptions) (client.ContainerPauseResult, error) {
+	return client.ContainerPauseResult{}, nil
+}
+
+func (f *frozenAPI) ContainerWait(context.Context, string, client.ContainerWaitOptions) client.ContainerWaitResult {
+	done := make(chan container.WaitResponse, 1)
+	done <- container.WaitResponse{}
+	return client.ContainerWaitResult{Result: done}
+}
+
+func (f *frozenAPI) CopyFromContainer(context.Context, string, client.CopyFromContainerOptions) (client.CopyFromContainerResult, error) {
+	if f.copies.Add(1) == 1 {
+		select {
+		case <-f.second:
+			f.overlapped.Store(true)
+		case <-time.After(time.Second):
+		}
+	}
+	var empty bytes.Buffer
+	_ = tar.NewWriter(&empty).Close()
+	return client.CopyFromContainerResult{Content: io.NopCloser(&empty)}, nil
+}
+
+// TestAFrozenRunGivesBackItsTurn: once a run's processes are frozen they
+// use no core, so on one core the next run's command starts while the
+// first run's outputs are still being copied out.
+func TestAFrozenRunGivesBackItsTurn(t *testing.T) {
+	f := &frozenAPI{second: make(chan struct{})}
+	e := newEngine(f)
+	defer e.Close()
+	e.Cores = 1
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if _, err := e.Run(t.Context(), Spec{Image: "x", Cmd: []string{"true"}, Outputs: []string{"out.txt"}, OutputDir: t.TempDir()}); err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if f.execs.Load() != 2 {
+		t.Fatalf("%d commands started, want 2", f.execs.Load())
+	}
+	if !f.overlapped.Load() {
+		t.Errorf("the second command waited for the first run's copy-out: a frozen run kept its turn")
 	}
 }
