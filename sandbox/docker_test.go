@@ -10,7 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -637,6 +640,23 @@ func TestGCRemovesLabelledLeftoversOnly(t *testing.T) {
 	t.Cleanup(func() {
 		_, _ = e.api.ContainerRemove(context.Background(), fresh.ID, client.ContainerRemoveOptions{Force: true})
 	})
+	// As old as the leftover, but its owner is a process running here.
+	owner := exec.Command("sleep", "60")
+	if err := owner.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = owner.Process.Kill(); _ = owner.Wait() })
+	host, _ := os.Hostname()
+	running := e.labels()
+	running[LabelOwner] = strconv.Itoa(owner.Process.Pid) + "@" + host
+	running[LabelCreated] = "1000000000"
+	inUse, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: img, Cmd: []string{"true"}, Labels: running}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = e.api.ContainerRemove(context.Background(), inUse.ID, client.ContainerRemoveOptions{Force: true})
+	})
 	unlabelled, err := e.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: img, Cmd: []string{"true"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -646,10 +666,18 @@ func TestGCRemovesLabelledLeftoversOnly(t *testing.T) {
 	})
 
 	// A sweep of everything older than an hour: the leftover and its volume
-	// go, a fresh labelled container of a live run stays, unlabelled ones stay.
-	removed, err := e.GC(ctx, time.Hour)
+	// go, a fresh labelled container of a live run stays, an old one whose
+	// owner still runs here stays and is listed as in use, unlabelled ones
+	// stay.
+	removed, kept, err := e.GC(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(kept, func(r Resource) bool { return r.ID == inUse.ID && r.InUse }) {
+		t.Errorf("GC kept %v; want the container whose owner runs here listed as in use", kept)
+	}
+	if _, err := e.api.ContainerInspect(ctx, inUse.ID, client.ContainerInspectOptions{}); err != nil {
+		t.Errorf("the container of a running owner is gone: %v", err)
 	}
 	got := map[string]bool{}
 	for _, r := range removed {

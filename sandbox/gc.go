@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,25 @@ type Resource struct {
 	Name    string
 	Owner   string    // LabelOwner: pid@host of the process that made it
 	Created time.Time // from LabelCreated; zero if the label is missing or bad
+	// InUse is set when Owner is a grader process still running on this
+	// machine (a check in another terminal, grader serve, grader watch):
+	// [Engine.GC] leaves it alone.
+	InUse bool
+}
+
+// ownerRunning reports whether owner (pid@host, [LabelOwner]) names a
+// process running on this machine, other than this one: this process's own
+// resources are its to sweep.
+func ownerRunning(owner string) bool {
+	pid, host, ok := strings.Cut(owner, "@")
+	if !ok || owner == ownerLabel() {
+		return false
+	}
+	if h, err := os.Hostname(); err != nil || h != host {
+		return false
+	}
+	n, err := strconv.Atoi(pid)
+	return err == nil && processAlive(n)
 }
 
 // String describes r for `grader gc`.
@@ -28,7 +48,11 @@ func (r Resource) String() string {
 	if !r.Created.IsZero() {
 		age = time.Since(r.Created).Round(time.Second).String() + " old"
 	}
-	return fmt.Sprintf("%s %s (owner %s, %s)", r.Kind, r.Name, r.Owner, age)
+	owner := r.Owner
+	if r.InUse {
+		owner += ", still running"
+	}
+	return fmt.Sprintf("%s %s (owner %s, %s)", r.Kind, r.Name, owner, age)
 }
 
 // Leftovers lists every resource carrying [LabelManaged] (images built by
@@ -41,6 +65,7 @@ func (e *Engine) Leftovers(ctx context.Context, olderThan time.Duration) ([]Reso
 	cutoff := time.Now().Add(-olderThan)
 	keep := func(labels map[string]string) (Resource, bool) {
 		r := Resource{Owner: labels[LabelOwner]}
+		r.InUse = ownerRunning(r.Owner)
 		if sec, err := strconv.ParseInt(labels[LabelCreated], 10, 64); err == nil {
 			r.Created = time.Unix(sec, 0)
 		}
@@ -106,16 +131,24 @@ func trimSlash(s string) string {
 }
 
 // GC removes every labelled container, image, volume and network older than
-// olderThan (0: all), whoever made them: what a crashed or killed grader left
-// behind. Containers go first so their volumes and networks are free. It
-// returns what it removed; it keeps going past a failure and joins the errors.
-func (e *Engine) GC(ctx context.Context, olderThan time.Duration) ([]Resource, error) {
-	return e.gc(ctx, olderThan, nil)
+// olderThan (0: all), whoever made them, except what a grader process still
+// running on this machine made ([Resource.InUse]): what a crashed or killed
+// grader left behind, and the warm servers and sandboxes of checks that
+// have ended. Containers go first so their volumes and networks are free.
+// It returns what it removed and what it left in use; it keeps going past a
+// failure and joins the errors.
+func (e *Engine) GC(ctx context.Context, olderThan time.Duration) (removed, inUse []Resource, err error) {
+	removed, err = e.gc(ctx, olderThan, func(r Resource) bool {
+		if r.InUse {
+			inUse = append(inUse, r)
+		}
+		return !r.InUse
+	})
+	return removed, inUse, err
 }
 
 // gc is GC of the leftovers keep accepts (nil: all). A test sweeps only its
-// own process's: a sweep of every owner's would remove the containers of
-// the other test processes running beside it.
+// own process's.
 func (e *Engine) gc(ctx context.Context, olderThan time.Duration, keep func(Resource) bool) ([]Resource, error) {
 	rs, err := e.Leftovers(ctx, olderThan)
 	if err != nil {

@@ -22,11 +22,15 @@ func (a *app) gcCommand() *cobra.Command {
 		Use:   gcCmd.use,
 		Short: gcCmd.short,
 		Long: `gc removes every Docker container, volume and network labelled
-org.grader.managed=1, and every image grader built from a learner's Dockerfile, whichever grader process made it: what an interrupted or
-crashed check left behind, and the warm database kept between checks.
+org.grader.managed=1, and every image grader built from a learner's Dockerfile, whichever grader process made it once that process has
+ended: what an interrupted or crashed check left behind, and the warm database and
+sandbox kept between checks.
 
-Only resources grader labelled are touched. --older-than keeps anything younger
-(a check running now in another terminal); the default, 0, removes all of them.
+Only resources grader labelled are touched, and never those of a grader
+process still running on this machine (a check in another terminal, grader
+serve, grader watch): they are listed as kept. --older-than also keeps
+anything younger (a check running on another machine that shares this
+engine); the default, 0, removes all the others.
 
 Exit status 3 when Docker cannot be reached.`,
 		Args: args(cobra.NoArgs),
@@ -44,15 +48,24 @@ Exit status 3 when Docker cannot be reached.`,
 				if err != nil {
 					return infraf("gc: %w", err)
 				}
+				n := 0
 				for _, r := range rs {
+					if r.InUse {
+						fmt.Fprintf(a.stdout, "would keep %s\n", r)
+						continue
+					}
 					fmt.Fprintf(a.stdout, "would remove %s\n", r)
+					n++
 				}
-				fmt.Fprintf(a.stdout, "%d to remove (dry run: nothing removed)\n", len(rs))
+				fmt.Fprintf(a.stdout, "%d to remove (dry run: nothing removed)\n", n)
 				return nil
 			}
-			removed, err := e.GC(a.ctx, olderThan)
+			removed, inUse, err := e.GC(a.ctx, olderThan)
 			for _, r := range removed {
 				fmt.Fprintf(a.stdout, "removed %s\n", r)
+			}
+			for _, r := range inUse {
+				fmt.Fprintf(a.stdout, "kept %s\n", r)
 			}
 			if err != nil {
 				return infraf("gc: %w", err)
