@@ -808,6 +808,9 @@ func BuildContext(root *os.Root, dockerfile string, replace map[string][]byte, m
 		name string
 		info fs.FileInfo
 		link string
+		// content, when replaced, is what goes in instead of the file.
+		content  []byte
+		replaced bool
 	}
 	var entries []entry
 	var size int64
@@ -840,10 +843,12 @@ func BuildContext(root *os.Root, dockerfile string, replace map[string][]byte, m
 				return "", fmt.Errorf("read the build context: %w", err)
 			}
 			en := entry{name: name, info: fi}
-			content, replaced := replace[name]
+			if !fi.IsDir() {
+				en.content, en.replaced = replace[name]
+			}
 			switch {
-			case replaced && !fi.IsDir():
-				size += int64(len(content))
+			case en.replaced:
+				size += int64(len(en.content))
 			case fi.Mode()&fs.ModeSymlink != 0:
 				if en.link, err = root.Readlink(name); err != nil {
 					return "", fmt.Errorf("read the build context: %w", err)
@@ -882,15 +887,15 @@ func BuildContext(root *os.Root, dockerfile string, replace map[string][]byte, m
 		if en.info.IsDir() {
 			h.Name += "/"
 		}
-		if content, ok := replace[en.name]; ok && !en.info.IsDir() {
+		if en.replaced {
 			if h.Typeflag != tar.TypeReg {
 				h.Typeflag, h.Linkname, h.Mode = tar.TypeReg, "", 0o644
 			}
-			h.Size = int64(len(content))
+			h.Size = int64(len(en.content))
 			if err := tw.WriteHeader(h); err != nil {
 				return "", err
 			}
-			if _, err := tw.Write(content); err != nil {
+			if _, err := tw.Write(en.content); err != nil {
 				return "", err
 			}
 			continue

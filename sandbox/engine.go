@@ -196,11 +196,14 @@ func (e *Engine) ping(ctx context.Context) error {
 	return &Error{Class: ErrNoDocker, Msg: "cannot reach the Docker engine at " + e.api.DaemonHost(), Err: err, Hint: hint}
 }
 
+// unknownHost stands in [LabelOwner] for a host name that cannot be read.
+const unknownHost = "unknown"
+
 // ownerLabel identifies this process on this machine.
 func ownerLabel() string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
-		host = "unknown"
+		host = unknownHost
 	}
 	return strconv.Itoa(os.Getpid()) + "@" + host
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,14 +27,13 @@ type Resource struct {
 }
 
 // ownerRunning reports whether owner (pid@host, [LabelOwner]) names a
-// process running on this machine, other than this one: this process's own
-// resources are its to sweep.
-func ownerRunning(owner string) bool {
+// process running on this machine, other than self (this process's own
+// label, whose resources are its to sweep). This machine is self's host;
+// one whose name could not be read ("unknown") matches nothing.
+func ownerRunning(owner, self string) bool {
 	pid, host, ok := strings.Cut(owner, "@")
-	if !ok || owner == ownerLabel() {
-		return false
-	}
-	if h, err := os.Hostname(); err != nil || h != host {
+	_, here, _ := strings.Cut(self, "@")
+	if !ok || owner == self || host != here || here == unknownHost {
 		return false
 	}
 	n, err := strconv.Atoi(pid)
@@ -65,7 +63,7 @@ func (e *Engine) Leftovers(ctx context.Context, olderThan time.Duration) ([]Reso
 	cutoff := time.Now().Add(-olderThan)
 	keep := func(labels map[string]string) (Resource, bool) {
 		r := Resource{Owner: labels[LabelOwner]}
-		r.InUse = ownerRunning(r.Owner)
+		r.InUse = ownerRunning(r.Owner, e.owner)
 		if sec, err := strconv.ParseInt(labels[LabelCreated], 10, 64); err == nil {
 			r.Created = time.Unix(sec, 0)
 		}

@@ -22,22 +22,26 @@ func TestOwnerRunning(t *testing.T) {
 	if err := p.Start(); err != nil {
 		t.Fatal(err)
 	}
+	self := ownerLabel()
 	running := strconv.Itoa(p.Process.Pid) + "@" + host
-	if !ownerRunning(running) {
+	if !ownerRunning(running, self) {
 		t.Errorf("owner %s, a process running here: not in use", running)
 	}
 	for _, owner := range []string{
 		strconv.Itoa(p.Process.Pid) + "@another-" + host,
-		ownerLabel(),
+		self,
 		"", "garbage", "x@" + host, "-1@" + host,
 	} {
-		if ownerRunning(owner) {
+		if ownerRunning(owner, self) {
 			t.Errorf("owner %q: in use", owner)
 		}
 	}
+	if ownerRunning(strconv.Itoa(p.Process.Pid)+"@"+unknownHost, "1@"+unknownHost) {
+		t.Errorf("owner on a host whose name could not be read: in use")
+	}
 	_ = p.Process.Kill()
 	_ = p.Wait()
-	if ownerRunning(running) {
+	if ownerRunning(running, self) {
 		t.Errorf("owner %s, a process that has ended: still in use", running)
 	}
 }
